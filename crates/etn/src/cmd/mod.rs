@@ -1,0 +1,4 @@
+//! One module per `etn` subcommand.
+
+pub mod genesis;
+pub mod mechanism;

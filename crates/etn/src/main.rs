@@ -1,0 +1,40 @@
+//! `etn`: the command-line front end of the execution-tickets node.
+//!
+//! Every subcommand lives in its own module under `cmd/`; this file only parses
+//! arguments and turns errors into a message and a non-zero exit code.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "etn", version, about = "An execution-tickets beacon node and mechanism lab")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a genesis state (and the devnet keys it uses) for a chain config.
+    Genesis(cmd::genesis::GenesisArgs),
+    /// Equilibria, revenue, fairness and Sybil checks of the allocation rules.
+    #[command(subcommand)]
+    Mechanism(cmd::mechanism::MechanismCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Genesis(args) => cmd::genesis::run(args),
+        Command::Mechanism(command) => cmd::mechanism::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

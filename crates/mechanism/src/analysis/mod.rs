@@ -1,0 +1,1 @@
+//! Equilibrium analysis of allocation rules (floating point; never used by consensus).

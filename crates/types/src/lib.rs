@@ -1,1 +1,16 @@
-//! placeholder
+//! etn's protocol types: SSZ containers, constants, domains and the chain configuration.
+//!
+//! Pure data: no I/O and no cryptography. Every container derives SSZ encoding and
+//! `hash_tree_root`; all decoding of outside bytes goes through [`ssz::decode`].
+
+pub mod config;
+pub mod constants;
+pub mod containers;
+pub mod primitives;
+pub mod ssz;
+
+pub use config::*;
+pub use constants::*;
+pub use containers::*;
+pub use primitives::*;
+pub use ssz::{Bytes4, Bytes32, Bytes48, Bytes96, SszError, VarList, VarVector};

@@ -1,0 +1,13 @@
+//! Every SSZ container of the protocol (specs/beacon-chain.md, "Containers").
+
+mod beacon;
+mod block;
+mod payload;
+mod state;
+mod tickets;
+
+pub use beacon::*;
+pub use block::*;
+pub use payload::*;
+pub use state::*;
+pub use tickets::*;

@@ -128,11 +128,11 @@ impl ChainConfig {
     /// this first, so a state carrying a nonsensical config is rejected, not run.
     pub fn mechanism(&self) -> Result<Mechanism, ConfigError> {
         let spe = self.slots_per_epoch;
-        if spe == 0 || spe.saturating_mul(2) > SLOTS_PER_HISTORICAL_ROOT as u64 {
+        if spe < 2 || spe.saturating_mul(2) > SLOTS_PER_HISTORICAL_ROOT as u64 {
             return Err(ConfigError::OutOfRange {
                 field: "slots_per_epoch",
                 value: spe,
-                range: "1..=32 (two epochs must fit the root history)",
+                range: "2..=32 (two epochs must fit the root history)",
             });
         }
         if self.target_committee_size == 0 {

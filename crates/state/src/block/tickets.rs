@@ -1,0 +1,275 @@
+//! Ticket purchases and sell-backs. Every check runs before anything is written, so a
+//! rejected operation leaves the state exactly as it was.
+
+use crate::accessors::get_current_epoch;
+use crate::accounting::collect_payment;
+use crate::error::{SignedObject, StateError};
+use crate::math::add;
+use crate::signatures::{SignatureVerifier, signing_root};
+use etn_mechanism::consensus::MechanismError;
+use etn_mechanism::consensus::payment::sell_back_payout;
+use etn_types::*;
+
+/// The purchase window for `op.target_slot` at the state's slot, as `(earliest, latest)`.
+pub fn purchase_window(state: &BeaconState, lifetime: TicketLifetime) -> (Slot, Slot) {
+    let config = &state.config;
+    match lifetime {
+        // Rounds for slots up to slot + lookahead are closed; `round_window` more are open.
+        TicketLifetime::Round => {
+            let earliest = state
+                .slot
+                .saturating_add(config.ticket_lookahead)
+                .saturating_add(1);
+            let latest = earliest.saturating_add(config.round_window - 1);
+            (earliest, latest)
+        }
+        // A pool purchase's target slot is its expiry: it must not have passed.
+        TicketLifetime::Pool => (state.slot, state.slot.saturating_add(config.round_window)),
+    }
+}
+
+pub fn process_buy_tickets(
+    state: &mut BeaconState,
+    signed: &SignedBuyTickets,
+    mechanism: &Mechanism,
+    verifier: &mut SignatureVerifier<'_>,
+) -> Result<(), StateError> {
+    let op = &signed.message;
+    let builder = state
+        .builders
+        .get(op.builder_index as usize)
+        .ok_or(StateError::UnknownBuilder(op.builder_index))?;
+    if op.nonce != builder.nonce {
+        return Err(StateError::BadNonce {
+            expected: builder.nonce,
+            got: op.nonce,
+        });
+    }
+    let next_nonce = add(builder.nonce, 1, "builder nonce")?;
+    if op.tickets == 0 {
+        return Err(StateError::ZeroTickets);
+    }
+    let price = state.ticket_price;
+    if price > op.max_price {
+        return Err(StateError::PriceAboveLimit {
+            price,
+            limit: op.max_price,
+        });
+    }
+    let cost = op
+        .tickets
+        .checked_mul(price)
+        .ok_or(StateError::AmountOverflow)?;
+    let (earliest, latest) = purchase_window(state, mechanism.lifetime);
+    if op.target_slot < earliest || op.target_slot > latest {
+        return Err(StateError::OutsideWindow {
+            target: op.target_slot,
+            earliest,
+            latest,
+        });
+    }
+    if builder.balance < cost {
+        return Err(StateError::InsufficientBalance {
+            needed: cost,
+            available: builder.balance,
+        });
+    }
+    // Where the tickets go, checked before any write.
+    let round_index = (op.target_slot % TICKET_ROUND_SLOTS as u64) as usize;
+    let bid_position = match mechanism.lifetime {
+        TicketLifetime::Round => {
+            let round = &state.ticket_rounds[round_index];
+            if !round.bids.is_empty() && round.slot != op.target_slot {
+                return Err(StateError::MalformedState(
+                    "round ring entry holds another slot",
+                ));
+            }
+            let position = round
+                .bids
+                .binary_search_by_key(&op.builder_index, |b| b.builder_index);
+            match position {
+                Ok(i) => {
+                    let bid = &round.bids[i];
+                    add(bid.tickets, op.tickets, "bid tickets")
+                        .map_err(|_| StateError::AmountOverflow)?;
+                    add(bid.paid, cost, "bid payment").map_err(|_| StateError::AmountOverflow)?;
+                }
+                Err(_) if round.bids.len() >= MAX_BIDS_PER_ROUND => {
+                    return Err(StateError::RoundFull(op.target_slot));
+                }
+                Err(_) => {}
+            }
+            Some(position)
+        }
+        TicketLifetime::Pool => {
+            add(builder.pool_tickets, op.tickets, "pool tickets")
+                .map_err(|_| StateError::AmountOverflow)?;
+            if mechanism.payment == PaymentRule::WinnerPay {
+                add(builder.pool_escrow, cost, "pool escrow")
+                    .map_err(|_| StateError::AmountOverflow)?;
+            }
+            None
+        }
+    };
+    // Destination totals must have room too (all-pay pool collects at purchase).
+    let collects_now =
+        mechanism.lifetime == TicketLifetime::Pool && mechanism.payment == PaymentRule::AllPay;
+    if collects_now {
+        check_destination_room(state, mechanism.destination, cost)?;
+    }
+    let signers = verifier
+        .cache()
+        .builder(op.builder_index)
+        .into_iter()
+        .collect();
+    let epoch = get_current_epoch(state);
+    verifier.check(SignedObject::BuyTickets, &signed.signature, signers, || {
+        signing_root(state, op, DOMAIN_BUY_TICKETS, epoch)
+    })?;
+
+    // ---- all checks passed: apply ----
+    let builder = &mut state.builders[op.builder_index as usize];
+    builder.balance -= cost;
+    builder.nonce = next_nonce;
+    match (mechanism.lifetime, bid_position) {
+        (TicketLifetime::Round, Some(position)) => {
+            let round = &mut state.ticket_rounds[round_index];
+            round.slot = op.target_slot;
+            match position {
+                Ok(i) => {
+                    let bid = &mut round.bids[i];
+                    bid.tickets += op.tickets;
+                    bid.paid += cost;
+                }
+                Err(i) => {
+                    let mut bids: Vec<TicketBid> = round.bids.to_vec();
+                    bids.insert(
+                        i,
+                        TicketBid {
+                            builder_index: op.builder_index,
+                            tickets: op.tickets,
+                            paid: cost,
+                        },
+                    );
+                    round.bids = bids
+                        .try_into()
+                        .map_err(|_| StateError::RoundFull(op.target_slot))?;
+                }
+            }
+        }
+        _ => {
+            builder.pool_tickets += op.tickets;
+            if mechanism.payment == PaymentRule::WinnerPay {
+                builder.pool_escrow += cost;
+            } else {
+                collect_payment(state, mechanism.destination, cost)?;
+            }
+        }
+    }
+    let acc = &mut state.accounting;
+    acc.tickets_sold = acc.tickets_sold.saturating_add(op.tickets);
+    acc.tickets_sold_in_slot = acc.tickets_sold_in_slot.saturating_add(op.tickets);
+    Ok(())
+}
+
+fn check_destination_room(
+    state: &BeaconState,
+    destination: PaymentDestination,
+    amount: Gwei,
+) -> Result<(), StateError> {
+    let acc = &state.accounting;
+    let total = match destination {
+        PaymentDestination::Burn => acc.total_burned,
+        PaymentDestination::Smooth => acc.smoothing_pool,
+    };
+    let slot_revenue = state.slot_revenue[(state.slot % SLOTS_PER_HISTORICAL_ROOT as u64) as usize];
+    add(total, amount, "payment destination")?;
+    add(slot_revenue, amount, "slot revenue")?;
+    Ok(())
+}
+
+pub fn process_sell_tickets(
+    state: &mut BeaconState,
+    signed: &SignedSellTickets,
+    mechanism: &Mechanism,
+    verifier: &mut SignatureVerifier<'_>,
+) -> Result<(), StateError> {
+    if mechanism.lifetime != TicketLifetime::Pool || !mechanism.sell_back {
+        return Err(StateError::SellBackDisabled);
+    }
+    let op = &signed.message;
+    let builder = state
+        .builders
+        .get(op.builder_index as usize)
+        .ok_or(StateError::UnknownBuilder(op.builder_index))?;
+    if op.nonce != builder.nonce {
+        return Err(StateError::BadNonce {
+            expected: builder.nonce,
+            got: op.nonce,
+        });
+    }
+    let next_nonce = add(builder.nonce, 1, "builder nonce")?;
+    if op.tickets == 0 {
+        return Err(StateError::ZeroTickets);
+    }
+    let payout = sell_back_payout(
+        mechanism.payment,
+        state.ticket_price,
+        builder.pool_escrow,
+        builder.pool_tickets,
+        op.tickets,
+    )
+    .map_err(|e| match e {
+        MechanismError::NotEnoughTickets { requested, held } => {
+            StateError::NotEnoughTickets { requested, held }
+        }
+        _ => StateError::AmountOverflow,
+    })?;
+    let floor = u128::from(op.min_price) * u128::from(op.tickets);
+    if u128::from(payout) < floor {
+        return Err(StateError::PriceBelowLimit {
+            payout,
+            tickets: op.tickets,
+            limit: op.min_price,
+        });
+    }
+    add(builder.balance, payout, "builder balance")?;
+    if mechanism.payment == PaymentRule::AllPay {
+        add(
+            state.accounting.total_sell_back_paid,
+            payout,
+            "sell-back total",
+        )?;
+    } else {
+        add(state.accounting.total_refunded, payout, "refund total")?;
+    }
+    let signers = verifier
+        .cache()
+        .builder(op.builder_index)
+        .into_iter()
+        .collect();
+    let epoch = get_current_epoch(state);
+    verifier.check(
+        SignedObject::SellTickets,
+        &signed.signature,
+        signers,
+        || signing_root(state, op, DOMAIN_SELL_TICKETS, epoch),
+    )?;
+
+    // ---- apply ----
+    let builder = &mut state.builders[op.builder_index as usize];
+    builder.balance += payout;
+    builder.pool_tickets -= op.tickets;
+    builder.nonce = next_nonce;
+    let acc = &mut state.accounting;
+    match mechanism.payment {
+        // The price was burned at purchase: paying it back is new issuance.
+        PaymentRule::AllPay => acc.total_sell_back_paid += payout,
+        // The payment was held in escrow: hand it back.
+        PaymentRule::WinnerPay => {
+            builder.pool_escrow -= payout;
+            acc.total_refunded += payout;
+        }
+    }
+    Ok(())
+}

@@ -37,3 +37,34 @@ fn signed_chain_finalizes_and_runs_the_ticket_market() {
     assert_eq!(acc.total_execution_inflow, 5 * acc.delivered_payloads);
     assert!(get_assigned_builder(&h.state, h.state.slot + 1).is_some());
 }
+
+#[test]
+fn same_genesis_and_blocks_give_byte_identical_states() {
+    use etn_state::*;
+    use etn_types::ssz::{encode, hash_tree_root};
+    // Record a chain with purchases, payloads and an epoch boundary or two.
+    let mut h = Harness::new(ChainConfig::minimal(), 32, &[500, 500], false);
+    let mut blocks = Vec::new();
+    for i in 0..20u64 {
+        let slot = h.state.slot + 1;
+        let target = slot + h.state.config.ticket_lookahead + 1;
+        let purchases = vec![h.buy(i % 2, i / 2, target, 1 + i % 3, slot)];
+        blocks.push(h.step(purchases, 3));
+    }
+    let genesis = Harness::new(ChainConfig::minimal(), 32, &[500, 500], false).state;
+    let replay = || {
+        let mut state = genesis.clone();
+        let cache = PubkeyCache::build(&state);
+        let mut encodings = Vec::new();
+        for block in &blocks {
+            state_transition(&mut state, block, SignatureStrategy::Skip, &cache, StateRootCheck::Verify).unwrap();
+            encodings.push(encode(&state).unwrap());
+        }
+        (encodings, hash_tree_root(&state).unwrap())
+    };
+    let (first, first_root) = replay();
+    let (second, second_root) = replay();
+    assert_eq!(first, second, "every intermediate state is byte-identical");
+    assert_eq!(first_root, second_root);
+    assert_eq!(first_root, h.root(), "and equal to the producer's own state");
+}

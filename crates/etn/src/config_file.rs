@@ -1,0 +1,151 @@
+//! The YAML configuration file of a chain (`testnet/*.yaml`), in readable names.
+//!
+//! Every field is optional and falls back to the preset; `resolve` validates the result
+//! with the same rules the state transition applies, so a bad file fails at load time
+//! with a message naming the field, not later inside a node.
+
+use anyhow::{Context, Result, bail};
+use etn_types::*;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Default balance of a builder without one: 1,000 ETH in Gwei.
+pub const DEFAULT_BUILDER_BALANCE: Gwei = 1_000_000_000_000;
+pub const DEFAULT_VALIDATORS: u64 = 64;
+pub const DEFAULT_BUILDERS: usize = 4;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// `minimal` (8-slot epochs) or `mainnet` (32-slot epochs).
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub chain: ChainSection,
+    #[serde(default)]
+    pub genesis: GenesisSection,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainSection {
+    pub seconds_per_slot: Option<u64>,
+    pub slots_per_epoch: Option<u64>,
+    /// proportional | tullock | winner-take-all | second-price | uniform
+    pub allocation: Option<String>,
+    /// Tullock exponent, as `p/q` or a decimal (`1.5`).
+    pub alpha: Option<String>,
+    /// all-pay | winner-pay
+    pub payment: Option<String>,
+    /// round | pool
+    pub lifetime: Option<String>,
+    /// fixed | eip1559
+    pub pricing: Option<String>,
+    /// burn | smooth
+    pub destination: Option<String>,
+    pub sell_back: Option<bool>,
+    pub ticket_lookahead: Option<u64>,
+    pub round_window: Option<u64>,
+    pub base_ticket_price: Option<Gwei>,
+    pub target_tickets_per_slot: Option<u64>,
+    pub price_adjustment_quotient: Option<u64>,
+    pub max_execution_inflow_per_slot: Option<Gwei>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisSection {
+    pub validators: Option<u64>,
+    pub genesis_time: Option<u64>,
+    pub builders: Option<Vec<BuilderEntry>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuilderEntry {
+    pub balance: Option<Gwei>,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
+        serde_yaml_ng::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
+    }
+
+    /// The chain config this file describes, checked.
+    pub fn chain_config(&self) -> Result<ChainConfig> {
+        let preset: Preset = self.preset.as_deref().unwrap_or("minimal").parse()?;
+        let c = &self.chain;
+        let mut config = ChainConfig::preset(preset);
+        if let Some(name) = &c.allocation {
+            config = config.with_allocation(AllocationRule::parse(name, c.alpha.as_deref())?);
+        } else if c.alpha.is_some() {
+            bail!("`alpha` is only meaningful with `allocation: tullock`");
+        }
+        if let Some(v) = &c.payment {
+            config.payment_rule = v.parse::<PaymentRule>()?.code();
+        }
+        if let Some(v) = &c.lifetime {
+            config.ticket_lifetime = v.parse::<TicketLifetime>()?.code();
+        }
+        if let Some(v) = &c.pricing {
+            config.pricing_rule = v.parse::<PricingRule>()?.code();
+        }
+        if let Some(v) = &c.destination {
+            config.payment_destination = v.parse::<PaymentDestination>()?.code();
+        }
+        let set = |field: &mut u64, value: Option<u64>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut config.seconds_per_slot, c.seconds_per_slot);
+        set(&mut config.slots_per_epoch, c.slots_per_epoch);
+        set(&mut config.ticket_lookahead, c.ticket_lookahead);
+        set(&mut config.round_window, c.round_window);
+        set(&mut config.base_ticket_price, c.base_ticket_price);
+        set(&mut config.target_tickets_per_slot, c.target_tickets_per_slot);
+        set(&mut config.price_adjustment_quotient, c.price_adjustment_quotient);
+        set(&mut config.max_execution_inflow_per_slot, c.max_execution_inflow_per_slot);
+        if let Some(v) = c.sell_back {
+            config.sell_back = v;
+        }
+        if config.seconds_per_slot == 0 {
+            bail!("chain.seconds_per_slot must be at least 1");
+        }
+        config.mechanism().context("invalid chain configuration")?;
+        Ok(config)
+    }
+
+    pub fn validator_count(&self) -> u64 {
+        self.genesis.validators.unwrap_or(DEFAULT_VALIDATORS)
+    }
+
+    pub fn builder_balances(&self) -> Vec<Gwei> {
+        match &self.genesis.builders {
+            Some(builders) => builders
+                .iter()
+                .map(|b| b.balance.unwrap_or(DEFAULT_BUILDER_BALANCE))
+                .collect(),
+            None => vec![DEFAULT_BUILDER_BALANCE; DEFAULT_BUILDERS],
+        }
+    }
+}
+
+/// Readable names of a config's mechanism, for summaries and logs.
+pub fn describe_mechanism(config: &ChainConfig) -> serde_json::Value {
+    match config.mechanism() {
+        Ok(m) => serde_json::json!({
+            "allocation": m.allocation.to_string(),
+            "payment": m.payment.name(),
+            "lifetime": m.lifetime.name(),
+            "pricing": m.pricing.name(),
+            "destination": m.destination.name(),
+            "sell_back": m.sell_back,
+            "ticket_lookahead": config.ticket_lookahead,
+            "round_window": config.round_window,
+            "base_ticket_price": config.base_ticket_price,
+        }),
+        Err(e) => serde_json::json!({ "invalid": e.to_string() }),
+    }
+}

@@ -60,7 +60,10 @@ impl SecretKey {
     /// root (see [`compute_signing_root`](crate::compute_signing_root)), never
     /// a raw object, so that every signature is bound to a domain.
     pub fn sign(&self, msg: &[u8]) -> Signature {
-        Signature(self.0.sign(msg, DST, &[]))
+        Signature {
+            point: self.0.sign(msg, DST, &[]),
+            subgroup_checked: true,
+        }
     }
 
     pub(crate) fn from_raw(raw: raw::SecretKey) -> Self {
@@ -116,32 +119,71 @@ impl fmt::Debug for PublicKey {
 ///
 /// The point at infinity decodes (it is in the subgroup, and Ethereum uses it
 /// for empty aggregates) but it never verifies against a valid key.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Signature(raw::Signature);
+///
+/// The subgroup check is done either at decode ([`Signature::from_bytes`]) or,
+/// for signatures that are decoded only to be verified, deferred into the
+/// verification itself ([`Signature::from_bytes_deferred_check`]): a batch then
+/// runs all its subgroup checks in parallel with the pairings instead of one by
+/// one beforehand. Either way no signature outside the subgroup ever verifies.
+#[derive(Clone, Copy)]
+pub struct Signature {
+    point: raw::Signature,
+    subgroup_checked: bool,
+}
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        self.point == other.point
+    }
+}
+
+impl Eq for Signature {}
 
 impl Signature {
     /// Decompresses a 96-byte signature and checks it lies in the G2
     /// subgroup; a point outside it could make distinct byte strings verify
     /// as the same signature.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
+        let sig = Self::from_bytes_deferred_check(bytes)?;
+        sig.point
+            .validate(false)
+            .map_err(|e| CryptoError::from_blst(Element::Signature, e))?;
+        Ok(Signature {
+            point: sig.point,
+            subgroup_checked: true,
+        })
+    }
+
+    /// Decompresses a 96-byte signature (on-curve checked) and leaves the
+    /// subgroup check to whichever verification uses it. For signatures read
+    /// from blocks, which are decoded only to be verified.
+    pub fn from_bytes_deferred_check(bytes: &[u8]) -> Result<Self, CryptoError> {
         check_len(Element::Signature, bytes, SIGNATURE_BYTES_LEN)?;
-        let sig = raw::Signature::uncompress(bytes)
+        let point = raw::Signature::uncompress(bytes)
             .map_err(|e| CryptoError::from_blst(Element::Signature, e))?;
-        sig.validate(false)
-            .map_err(|e| CryptoError::from_blst(Element::Signature, e))?;
-        Ok(Signature(sig))
+        Ok(Signature {
+            point,
+            subgroup_checked: false,
+        })
+    }
+
+    /// Whether verification still has to check the subgroup.
+    pub(crate) fn needs_subgroup_check(&self) -> bool {
+        !self.subgroup_checked
     }
 
     /// The 96-byte compressed encoding.
     pub fn to_bytes(&self) -> [u8; SIGNATURE_BYTES_LEN] {
-        self.0.compress()
+        self.point.compress()
     }
 
     /// Checks that `pk` signed `msg`. Returns a plain bool because a failed
     /// verification has no further cause worth reporting.
     pub fn verify(&self, pk: &PublicKey, msg: &[u8]) -> bool {
-        // Both points were group-checked when they were built.
-        self.0.verify(false, msg, DST, &[], &pk.0, false) == BLST_ERROR::BLST_SUCCESS
+        // Keys were group-checked when built; the signature if not yet.
+        self.point
+            .verify(self.needs_subgroup_check(), msg, DST, &[], &pk.0, false)
+            == BLST_ERROR::BLST_SUCCESS
     }
 
     /// Checks that all of `pks` signed the same `msg` (an attestation or a
@@ -164,17 +206,21 @@ impl Signature {
             return false;
         }
         let raw_pks: Vec<&raw::PublicKey> = pks.iter().map(|pk| &pk.0).collect();
-        self.0.aggregate_verify(false, msgs, DST, &raw_pks, false) == BLST_ERROR::BLST_SUCCESS
+        self.point
+            .aggregate_verify(self.needs_subgroup_check(), msgs, DST, &raw_pks, false)
+            == BLST_ERROR::BLST_SUCCESS
     }
 
     /// Verifies against an already aggregated raw key. The pairing rejects
     /// an infinity key, so an aggregate that cancelled out fails here.
     pub(crate) fn verify_raw(&self, pk: &raw::PublicKey, msg: &[u8]) -> bool {
-        self.0.verify(false, msg, DST, &[], pk, false) == BLST_ERROR::BLST_SUCCESS
+        self.point
+            .verify(self.needs_subgroup_check(), msg, DST, &[], pk, false)
+            == BLST_ERROR::BLST_SUCCESS
     }
 
     pub(crate) fn raw(&self) -> &raw::Signature {
-        &self.0
+        &self.point
     }
 }
 
@@ -190,13 +236,21 @@ pub fn aggregate_signatures(sigs: &[&Signature]) -> Result<Signature, CryptoErro
     let (first, rest) = sigs
         .split_first()
         .ok_or(CryptoError::EmptyAggregate(Element::Signature))?;
-    let mut agg = raw::AggregateSignature::from_signature(&first.0);
-    for sig in rest {
-        // No group check: every Signature value is already in the subgroup.
-        agg.add_signature(&sig.0, false)
+    if first.needs_subgroup_check() {
+        first
+            .point
+            .validate(false)
             .map_err(|e| CryptoError::from_blst(Element::Signature, e))?;
     }
-    Ok(Signature(agg.to_signature()))
+    let mut agg = raw::AggregateSignature::from_signature(&first.point);
+    for sig in rest {
+        agg.add_signature(&sig.point, sig.needs_subgroup_check())
+            .map_err(|e| CryptoError::from_blst(Element::Signature, e))?;
+    }
+    Ok(Signature {
+        point: agg.to_signature(),
+        subgroup_checked: true,
+    })
 }
 
 /// Adds public keys into one, e.g. to cache a committee's aggregate key.

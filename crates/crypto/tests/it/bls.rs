@@ -262,3 +262,50 @@ fn public_keys_hash_and_compare_by_value() {
     }
     assert_eq!(set.len(), 3);
 }
+
+/// A signature encoding that is on the curve but outside the G2 subgroup.
+fn off_subgroup_signature_bytes() -> [u8; 96] {
+    (1u8..=255)
+        .map(|x| {
+            let mut bytes = [0u8; 96];
+            bytes[0] = 0x80;
+            bytes[95] = x;
+            bytes
+        })
+        .find(|b| matches!(Signature::from_bytes(b), Err(CryptoError::NotInSubgroup(_))))
+        .expect("some small x lies on the curve outside the subgroup")
+}
+
+#[test]
+fn deferred_subgroup_check_still_rejects_off_subgroup_points() {
+    use etn_crypto::{SignatureSet, verify_signature_sets};
+    let bytes = off_subgroup_signature_bytes();
+    // Decoding defers the check...
+    let bad = Signature::from_bytes_deferred_check(&bytes).expect("on the curve");
+    let ks = keys(3);
+    let msg = root(1);
+    // ...but no verification accepts the point.
+    assert!(!bad.verify(&ks[0].public_key(), &msg));
+    assert!(!bad.fast_aggregate_verify(&msg, &[&ks[0].public_key()]));
+    assert!(etn_crypto::aggregate_signatures(&[&bad]).is_err());
+    // In a batch of otherwise valid sets, the off-subgroup set is found.
+    let good: Vec<Signature> = ks.iter().map(|k| k.sign(&msg)).collect();
+    let pks: Vec<_> = ks.iter().map(|k| k.public_key()).collect();
+    let sets = vec![
+        SignatureSet::single_pubkey(&good[0], &pks[0], msg),
+        SignatureSet::single_pubkey(&bad, &pks[1], msg),
+        SignatureSet::single_pubkey(&good[2], &pks[2], msg),
+    ];
+    assert_eq!(
+        verify_signature_sets(&sets),
+        Err(etn_crypto::BatchVerifyError::InvalidSignature { index: 1 })
+    );
+    // A valid signature decoded with the deferred check verifies, alone and batched.
+    let deferred = Signature::from_bytes_deferred_check(&good[1].to_bytes()).unwrap();
+    assert!(deferred.verify(&pks[1], &msg));
+    let sets = vec![
+        SignatureSet::single_pubkey(&good[0], &pks[0], msg),
+        SignatureSet::single_pubkey(&deferred, &pks[1], msg),
+    ];
+    assert_eq!(verify_signature_sets(&sets), Ok(()));
+}

@@ -104,9 +104,18 @@ impl ConfigFile {
         set(&mut config.ticket_lookahead, c.ticket_lookahead);
         set(&mut config.round_window, c.round_window);
         set(&mut config.base_ticket_price, c.base_ticket_price);
-        set(&mut config.target_tickets_per_slot, c.target_tickets_per_slot);
-        set(&mut config.price_adjustment_quotient, c.price_adjustment_quotient);
-        set(&mut config.max_execution_inflow_per_slot, c.max_execution_inflow_per_slot);
+        set(
+            &mut config.target_tickets_per_slot,
+            c.target_tickets_per_slot,
+        );
+        set(
+            &mut config.price_adjustment_quotient,
+            c.price_adjustment_quotient,
+        );
+        set(
+            &mut config.max_execution_inflow_per_slot,
+            c.max_execution_inflow_per_slot,
+        );
         if let Some(v) = c.sell_back {
             config.sell_back = v;
         }

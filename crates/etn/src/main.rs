@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "etn", version, about = "An execution-tickets beacon node and mechanism lab")]
+#[command(
+    name = "etn",
+    version,
+    about = "An execution-tickets beacon node and mechanism lab"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -30,7 +30,10 @@ fn writes_a_consistent_genesis() {
     let state: BeaconState = decode(&std::fs::read(out.join("genesis.ssz")).unwrap()).unwrap();
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("genesis.json")).unwrap()).unwrap();
-    assert_eq!(summary["state_root"], hash_tree_root(&state).unwrap().to_string());
+    assert_eq!(
+        summary["state_root"],
+        hash_tree_root(&state).unwrap().to_string()
+    );
     assert_eq!(summary["genesis_time"], 1234);
     assert_eq!(state.genesis_time, 1234);
     assert_eq!(state.validators.len(), 16);
@@ -49,7 +52,21 @@ fn same_inputs_give_the_same_genesis() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str| {
         let out = dir.path().join(name);
-        assert!(etn().args(["genesis", "--genesis-time", "7", "--validators", "8", "--out"]).arg(&out).status().unwrap().success());
+        assert!(
+            etn()
+                .args([
+                    "genesis",
+                    "--genesis-time",
+                    "7",
+                    "--validators",
+                    "8",
+                    "--out"
+                ])
+                .arg(&out)
+                .status()
+                .unwrap()
+                .success()
+        );
         std::fs::read(out.join("genesis.ssz")).unwrap()
     };
     assert_eq!(run("a"), run("b"));
@@ -72,13 +89,22 @@ fn bad_input_is_refused() {
     for (i, (yaml, message)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("bad{i}.yaml"));
         std::fs::write(&path, yaml).unwrap();
-        let output = etn().args(["genesis", "--config"]).arg(&path).arg("--out").arg(dir.path().join("o")).output().unwrap();
+        let output = etn()
+            .args(["genesis", "--config"])
+            .arg(&path)
+            .arg("--out")
+            .arg(dir.path().join("o"))
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "case {i} should fail");
         assert!(stderr.contains(message), "case {i}: {stderr}");
         assert!(!stderr.contains("panicked"), "case {i} panicked: {stderr}");
     }
-    let output = etn().args(["genesis", "--config", "/nonexistent/x.yaml"]).output().unwrap();
+    let output = etn()
+        .args(["genesis", "--config", "/nonexistent/x.yaml"])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read config"));
 }

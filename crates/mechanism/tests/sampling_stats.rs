@@ -9,7 +9,11 @@ use sha2::{Digest, Sha256};
 const DRAWS: u64 = 30_000;
 
 fn bid(builder_index: u64, tickets: u64) -> TicketBid {
-    TicketBid { builder_index, tickets, paid: tickets }
+    TicketBid {
+        builder_index,
+        tickets,
+        paid: tickets,
+    }
 }
 
 fn seed(i: u64) -> [u8; 32] {
@@ -18,7 +22,12 @@ fn seed(i: u64) -> [u8; 32] {
 
 fn first_builder_wins(rule: AllocationRule, bids: &[TicketBid]) -> u64 {
     (0..DRAWS)
-        .filter(|i| close_round(rule, PaymentRule::AllPay, bids, &seed(*i)).unwrap().winner == Some(0))
+        .filter(|i| {
+            close_round(rule, PaymentRule::AllPay, bids, &seed(*i))
+                .unwrap()
+                .winner
+                == Some(0)
+        })
         .count() as u64
 }
 
@@ -28,7 +37,10 @@ fn assert_within_four_sigma(rule: AllocationRule, p: f64) {
     let frequency = wins as f64 / DRAWS as f64;
     let sigma = (p * (1.0 - p) / DRAWS as f64).sqrt();
     let z = (frequency - p) / sigma;
-    assert!(z.abs() <= 4.0, "{rule}: frequency {frequency:.5}, expected {p:.5}, z = {z:.2}");
+    assert!(
+        z.abs() <= 4.0,
+        "{rule}: frequency {frequency:.5}, expected {p:.5}, z = {z:.2}"
+    );
 }
 
 #[test]
@@ -38,14 +50,26 @@ fn proportional_gives_two_thirds() {
 
 #[test]
 fn tullock_alpha_two_gives_four_fifths() {
-    assert_within_four_sigma(AllocationRule::Tullock { numerator: 2, denominator: 1 }, 4.0 / 5.0);
+    assert_within_four_sigma(
+        AllocationRule::Tullock {
+            numerator: 2,
+            denominator: 1,
+        },
+        4.0 / 5.0,
+    );
 }
 
 #[test]
 fn tullock_fractional_alpha_uses_exact_weights() {
     // alpha = 1/2: P = sqrt(2) / (sqrt(2) + 1).
     let p = 2f64.sqrt() / (2f64.sqrt() + 1.0);
-    assert_within_four_sigma(AllocationRule::Tullock { numerator: 1, denominator: 2 }, p);
+    assert_within_four_sigma(
+        AllocationRule::Tullock {
+            numerator: 1,
+            denominator: 2,
+        },
+        p,
+    );
 }
 
 #[test]
@@ -58,10 +82,22 @@ fn winner_take_all_always_picks_the_higher_bid_and_ties_go_low() {
     for i in 0..1_000 {
         let s = seed(i);
         let higher_second = [bid(0, 1), bid(1, 2)];
-        let out = close_round(AllocationRule::WinnerTakeAll, PaymentRule::WinnerPay, &higher_second, &s).unwrap();
+        let out = close_round(
+            AllocationRule::WinnerTakeAll,
+            PaymentRule::WinnerPay,
+            &higher_second,
+            &s,
+        )
+        .unwrap();
         assert_eq!(out.winner, Some(1));
         let tie = [bid(3, 5), bid(9, 5)];
-        let out = close_round(AllocationRule::WinnerTakeAll, PaymentRule::WinnerPay, &tie, &s).unwrap();
+        let out = close_round(
+            AllocationRule::WinnerTakeAll,
+            PaymentRule::WinnerPay,
+            &tie,
+            &s,
+        )
+        .unwrap();
         assert_eq!(out.winner, Some(0), "ties go to the lower builder index");
     }
 }

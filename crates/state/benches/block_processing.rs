@@ -22,7 +22,12 @@ const BUILDERS: usize = 128;
 /// 9..=16 (every validator once), and a block for slot 17 carrying them plus 128
 /// purchases.
 fn setup() -> (Harness, SignedBeaconBlock) {
-    let mut h = Harness::new(ChainConfig::minimal(), VALIDATORS, &vec![1_000_000; BUILDERS], true);
+    let mut h = Harness::new(
+        ChainConfig::minimal(),
+        VALIDATORS,
+        &vec![1_000_000; BUILDERS],
+        true,
+    );
     let mut attestations = Vec::new();
     for slot in 1..=16u64 {
         let block = h.produce(slot, BlockContents::default());
@@ -33,8 +38,14 @@ fn setup() -> (Harness, SignedBeaconBlock) {
     }
     let slot = 17;
     let target = slot + h.state.config.ticket_lookahead + 1;
-    let purchases = (0..BUILDERS as u64).map(|b| h.buy(b, 0, target, 1 + b % 5, slot)).collect();
-    let contents = BlockContents { attestations, ticket_purchases: purchases, ..Default::default() };
+    let purchases = (0..BUILDERS as u64)
+        .map(|b| h.buy(b, 0, target, 1 + b % 5, slot))
+        .collect();
+    let contents = BlockContents {
+        attestations,
+        ticket_purchases: purchases,
+        ..Default::default()
+    };
     let block = h.produce(slot, contents);
     assert_eq!(block.message.body.attestations.len(), 32);
     (h, block)
@@ -70,8 +81,14 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || h.state.clone(),
             |mut state| {
-                state_transition(&mut state, black_box(&block), SignatureStrategy::Bulk, &h.cache, StateRootCheck::Verify)
-                    .unwrap();
+                state_transition(
+                    &mut state,
+                    black_box(&block),
+                    SignatureStrategy::Bulk,
+                    &h.cache,
+                    StateRootCheck::Verify,
+                )
+                .unwrap();
                 state
             },
             criterion::BatchSize::LargeInput,

@@ -87,9 +87,10 @@ fn shuffle_rounds(state: &BeaconState) -> u8 {
     u8::try_from(state.config.shuffle_round_count).unwrap_or(u8::MAX)
 }
 
-/// The proposer of `state.slot`: the first candidate of phase0's `compute_proposer_index`.
-/// Every validator carries the same effective balance, so phase0's balance test always
-/// accepts that candidate.
+/// The proposer of `state.slot`: the first unslashed candidate of phase0's
+/// `compute_proposer_index` sequence. Every validator carries the same effective balance,
+/// so phase0's balance test accepts every candidate; slashed validators, which etn never
+/// exits, are passed over so that their slots still get blocks.
 pub fn get_beacon_proposer_index(state: &BeaconState) -> Result<ValidatorIndex, StateError> {
     let count = active_validator_count(state);
     if count == 0 {
@@ -100,7 +101,12 @@ pub fn get_beacon_proposer_index(state: &BeaconState) -> Result<ValidatorIndex, 
         &get_seed(state, epoch, DOMAIN_BEACON_PROPOSER),
         &le64(state.slot),
     ]);
-    Ok(compute_shuffled_index(0, count, &seed, shuffle_rounds(state)) as u64)
+    let rounds = shuffle_rounds(state);
+    (0..count)
+        .map(|i| compute_shuffled_index(i, count, &seed, rounds))
+        .find(|candidate| !state.validators[*candidate].slashed)
+        .map(|candidate| candidate as u64)
+        .ok_or(StateError::MalformedState("every validator is slashed"))
 }
 
 /// `get_domain(state, domain_type, epoch)` of phase0.

@@ -52,11 +52,17 @@ pub fn accounting_sides(state: &BeaconState) -> AccountingSides {
         .flat_map(|r| r.bids.iter())
         .map(|b| u128::from(b.paid))
         .sum();
-    let pool_escrow: u128 = state
-        .builders
-        .iter()
-        .map(|b| u128::from(b.pool_escrow))
-        .sum();
+    // Pooled tickets' cost is held only under winner-pay; under all-pay it was collected
+    // at purchase and `pool_paid` is just the cost basis that caps sell-backs.
+    let winner_pay = state
+        .config
+        .mechanism()
+        .is_ok_and(|m| m.lifetime == TicketLifetime::Pool && m.payment == PaymentRule::WinnerPay);
+    let pool_escrow: u128 = if winner_pay {
+        state.builders.iter().map(|b| u128::from(b.pool_paid)).sum()
+    } else {
+        0
+    };
     let acc = &state.accounting;
     let escrow = round_escrow + pool_escrow;
     AccountingSides {

@@ -63,8 +63,8 @@ pub fn weigh_justification_and_finalization(
 
     state.previous_justified_checkpoint = state.current_justified_checkpoint;
     let mut bits = [false; JUSTIFICATION_BITS_LENGTH];
-    for i in 1..JUSTIFICATION_BITS_LENGTH {
-        bits[i] = state.justification_bits[i - 1];
+    for (i, bit) in bits.iter_mut().enumerate().skip(1) {
+        *bit = state.justification_bits[i - 1];
     }
     if supermajority(previous_target) {
         state.current_justified_checkpoint = Checkpoint {
@@ -84,16 +84,19 @@ pub fn weigh_justification_and_finalization(
         state.justification_bits.set(i, *bit);
     }
     let all = |range: std::ops::Range<usize>| bits[range].iter().all(|b| *b);
-    if all(1..4) && old_previous_justified.epoch + 3 == current_epoch {
+    // `checkpoint.epoch + k == current_epoch`, without overflow on any decoded state.
+    let is =
+        |checkpoint: &Checkpoint, k: u64| checkpoint.epoch.checked_add(k) == Some(current_epoch);
+    if all(1..4) && is(&old_previous_justified, 3) {
         state.finalized_checkpoint = old_previous_justified;
     }
-    if all(1..3) && old_previous_justified.epoch + 2 == current_epoch {
+    if all(1..3) && is(&old_previous_justified, 2) {
         state.finalized_checkpoint = old_previous_justified;
     }
-    if all(0..3) && old_current_justified.epoch + 2 == current_epoch {
+    if all(0..3) && is(&old_current_justified, 2) {
         state.finalized_checkpoint = old_current_justified;
     }
-    if all(0..2) && old_current_justified.epoch + 1 == current_epoch {
+    if all(0..2) && is(&old_current_justified, 1) {
         state.finalized_checkpoint = old_current_justified;
     }
     Ok(())
@@ -112,14 +115,16 @@ pub fn process_smoothing(state: &mut BeaconState, mechanism: &Mechanism) -> Resu
         .filter(|(_, v)| !v.slashed)
         .map(|(i, _)| i)
         .collect();
-    if recipients.is_empty() {
-        return Ok(());
-    }
-    let share = state.accounting.smoothing_pool / recipients.len() as u64;
+    let share = match recipients.len() as u64 {
+        0 => 0,
+        n => state.accounting.smoothing_pool / n,
+    };
     if share == 0 {
         return Ok(());
     }
     let paid = share * recipients.len() as u64;
+    // Check every addition before writing any of them.
+    let total_smoothed = add(state.accounting.total_smoothed, paid, "smoothed total")?;
     for i in &recipients {
         let balance = state
             .balances
@@ -131,9 +136,8 @@ pub fn process_smoothing(state: &mut BeaconState, mechanism: &Mechanism) -> Resu
     for i in recipients {
         state.balances[i] += share;
     }
-    let acc = &mut state.accounting;
-    acc.smoothing_pool -= paid;
-    acc.total_smoothed = add(acc.total_smoothed, paid, "smoothed total")?;
+    state.accounting.smoothing_pool -= paid;
+    state.accounting.total_smoothed = total_smoothed;
     Ok(())
 }
 

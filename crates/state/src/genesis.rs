@@ -25,6 +25,25 @@ pub fn initialize_beacon_state(input: &GenesisInput) -> Result<BeaconState, Stat
             "genesis needs at least one validator",
         ));
     }
+    // Every committee must fit an aggregation bitlist.
+    let config = &input.config;
+    let capacity = (MAX_VALIDATORS_PER_COMMITTEE as u64)
+        .saturating_mul(config.max_committees_per_slot)
+        .saturating_mul(config.slots_per_epoch);
+    if input.validators.len() as u64 > capacity {
+        return Err(StateError::MalformedState(
+            "more validators than committees of MAX_VALIDATORS_PER_COMMITTEE can hold",
+        ));
+    }
+    if input
+        .validators
+        .iter()
+        .any(|(_, balance)| *balance < MAX_EFFECTIVE_BALANCE)
+    {
+        return Err(StateError::MalformedState(
+            "every genesis validator needs at least MAX_EFFECTIVE_BALANCE",
+        ));
+    }
     if input.validators.len() > VALIDATOR_REGISTRY_LIMIT
         || input.builders.len() > BUILDER_REGISTRY_LIMIT
     {
@@ -45,24 +64,38 @@ pub fn initialize_beacon_state(input: &GenesisInput) -> Result<BeaconState, Stat
         ticket_price: input.config.base_ticket_price,
         ..Default::default()
     };
+    // The limits were checked above, so no push below can be refused.
+    const FULL: StateError = StateError::MalformedState("registry exceeds its limit");
     let mut supply = 0u64;
     for (pubkey, balance) in &input.validators {
-        state.validators.push(Validator {
-            pubkey: *pubkey,
-            effective_balance: MAX_EFFECTIVE_BALANCE,
-            slashed: false,
-        });
-        state.balances.push(*balance);
-        state.previous_epoch_participation.push(0);
-        state.current_epoch_participation.push(0);
+        state
+            .validators
+            .push(Validator {
+                pubkey: *pubkey,
+                effective_balance: MAX_EFFECTIVE_BALANCE,
+                slashed: false,
+            })
+            .map_err(|_| FULL)?;
+        state.balances.push(*balance).map_err(|_| FULL)?;
+        state
+            .previous_epoch_participation
+            .push(0)
+            .map_err(|_| FULL)?;
+        state
+            .current_epoch_participation
+            .push(0)
+            .map_err(|_| FULL)?;
         supply = add(supply, *balance, "genesis supply")?;
     }
     for (pubkey, balance) in &input.builders {
-        state.builders.push(Builder {
-            pubkey: *pubkey,
-            balance: *balance,
-            ..Default::default()
-        });
+        state
+            .builders
+            .push(Builder {
+                pubkey: *pubkey,
+                balance: *balance,
+                ..Default::default()
+            })
+            .map_err(|_| FULL)?;
         supply = add(supply, *balance, "genesis supply")?;
     }
     for mix in state.randao_mixes.iter_mut() {

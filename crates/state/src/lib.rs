@@ -11,6 +11,8 @@ pub mod block;
 pub mod epoch;
 pub mod error;
 pub mod genesis;
+#[cfg(feature = "harness")]
+pub mod harness;
 mod math;
 pub mod produce;
 pub mod shuffle;

@@ -1,5 +1,6 @@
 //! `process_slots`: advance a state through empty slots, running epoch processing at
-//! epoch boundaries and the ticket work at the start of every slot.
+//! epoch boundaries and the ticket work of every slot; and the builder assignment that
+//! each slot makes `ticket_lookahead` slots ahead.
 
 use crate::accessors::{get_ticket_seed, slots_per_epoch};
 use crate::accounting::collect_payment;
@@ -16,6 +17,10 @@ use etn_types::*;
 
 /// Advances `state` to `slot`. On error the state may be partly advanced; the atomic
 /// entry point is `state_transition`, and callers that advance on their own use a copy.
+///
+/// The cost is linear in `slot - state.slot` (every empty slot is processed), so callers
+/// facing outside input must bound the gap first — nodes refuse blocks from slots that
+/// their clock has not reached.
 pub fn process_slots(state: &mut BeaconState, slot: Slot) -> Result<(), StateError> {
     if state.slot >= slot {
         return Err(StateError::SlotNotInFuture {
@@ -25,8 +30,12 @@ pub fn process_slots(state: &mut BeaconState, slot: Slot) -> Result<(), StateErr
     }
     let mechanism = check_state_shape(state)?;
     while state.slot < slot {
+        // A slot without a block still assigns its builder, with the mix unchanged.
+        if state.latest_block_header.slot < state.slot {
+            process_builder_assignment(state, &mechanism)?;
+        }
         process_slot(state)?;
-        if (state.slot + 1) % slots_per_epoch(state) == 0 {
+        if (state.slot + 1).is_multiple_of(slots_per_epoch(state)) {
             process_epoch(state, &mechanism)?;
         }
         state.slot = add(state.slot, 1, "slot")?;
@@ -48,7 +57,7 @@ pub fn process_slot(state: &mut BeaconState) -> Result<(), StateError> {
 }
 
 /// The ticket work at the start of a slot: settle the previous slot's payload, reprice,
-/// open the slot's revenue bucket, and assign a builder `ticket_lookahead` slots ahead.
+/// and open the slot's revenue bucket.
 pub fn process_ticket_slot(
     state: &mut BeaconState,
     mechanism: &Mechanism,
@@ -70,6 +79,20 @@ pub fn process_ticket_slot(
     );
     state.accounting.tickets_sold_in_slot = 0;
     state.slot_revenue[(state.slot % SLOTS_PER_HISTORICAL_ROOT as u64) as usize] = 0;
+    Ok(())
+}
+
+/// Closes the round (or draws from the pool) for slot `state.slot + ticket_lookahead`.
+///
+/// It runs inside the slot's block, after the RANDAO reveal and before the block's
+/// operations, or at the end of a slot that has no block. So the proposer who knows the
+/// reveal cannot change the tickets it draws over (its own purchases and sales come after
+/// the draw), and the proposers who included those tickets did not know the reveal: the
+/// only lever left is withholding the block, RANDAO's usual one-bit bias.
+pub fn process_builder_assignment(
+    state: &mut BeaconState,
+    mechanism: &Mechanism,
+) -> Result<(), StateError> {
     let target = add(state.slot, state.config.ticket_lookahead, "target slot")?;
     let assignment = match mechanism.lifetime {
         TicketLifetime::Round => close_ticket_round(state, target, mechanism)?,
@@ -145,9 +168,10 @@ fn draw_ticket(
         return Ok(unassigned(target));
     };
     let builder = &mut state.builders[winner];
-    let charge = pool_draw_charge(mechanism.payment, builder.pool_escrow, builder.pool_tickets);
+    let (removed, charge) =
+        pool_draw_charge(mechanism.payment, builder.pool_paid, builder.pool_tickets)?;
     builder.pool_tickets = sub(builder.pool_tickets, 1, "pool tickets")?;
-    builder.pool_escrow = sub(builder.pool_escrow, charge, "pool escrow")?;
+    builder.pool_paid = sub(builder.pool_paid, removed, "pool cost")?;
     collect_payment(state, mechanism.destination, charge)?;
     Ok(BuilderAssignment {
         slot: target,

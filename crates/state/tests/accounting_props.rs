@@ -21,8 +21,18 @@ const BUILDERS: usize = 4;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Buy { builder: u64, nonce_skew: i8, target_offset: i16, tickets: u64, max_price: u64 },
-    Sell { builder: u64, nonce_skew: i8, tickets: u64 },
+    Buy {
+        builder: u64,
+        nonce_skew: i8,
+        target_offset: i16,
+        tickets: u64,
+        max_price: u64,
+    },
+    Sell {
+        builder: u64,
+        nonce_skew: i8,
+        tickets: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -51,13 +61,22 @@ fn step_strategy() -> impl Strategy<Value = Step> {
         prop_oneof![0u64..50, Just(u64::MAX)],
         proptest::option::weighted(0.15, (any::<usize>(), any::<u8>())),
     )
-        .prop_map(|(empty_slots, ops, deliver, payload_value, corrupt)| Step { empty_slots, ops, deliver, payload_value, corrupt })
+        .prop_map(|(empty_slots, ops, deliver, payload_value, corrupt)| Step {
+            empty_slots,
+            ops,
+            deliver,
+            payload_value,
+            corrupt,
+        })
 }
 
 fn configs() -> Vec<ChainConfig> {
     let rules = [
         AllocationRule::Proportional,
-        AllocationRule::Tullock { numerator: 3, denominator: 2 },
+        AllocationRule::Tullock {
+            numerator: 3,
+            denominator: 2,
+        },
         AllocationRule::WinnerTakeAll,
         AllocationRule::SecondPrice,
         AllocationRule::Uniform,
@@ -73,7 +92,12 @@ fn configs() -> Vec<ChainConfig> {
                     c.payment_destination = destination.code();
                     c.sell_back = *lifetime == TicketLifetime::Pool;
                     // Alternate pricing so both rules meet every combination.
-                    c.pricing_rule = if out.len() % 2 == 0 { PricingRule::Fixed } else { PricingRule::Eip1559 }.code();
+                    c.pricing_rule = if out.len() % 2 == 0 {
+                        PricingRule::Fixed
+                    } else {
+                        PricingRule::Eip1559
+                    }
+                    .code();
                     c.target_tickets_per_slot = 10;
                     c.base_ticket_price = 1;
                     c.max_execution_inflow_per_slot = 40;
@@ -87,26 +111,68 @@ fn configs() -> Vec<ChainConfig> {
 
 fn assert_identity(state: &BeaconState, when: &str) {
     let sides = accounting_sides(state);
-    assert!(sides.holds(), "identity broken {when} at slot {}: {sides:?}", state.slot);
+    assert!(
+        sides.holds(),
+        "identity broken {when} at slot {}: {sides:?}",
+        state.slot
+    );
 }
 
-fn to_op(h: &Harness, op: &Op, slot: Slot, nonces: &[u64]) -> (Option<SignedBuyTickets>, Option<SignedSellTickets>) {
+fn to_op(
+    h: &Harness,
+    op: &Op,
+    slot: Slot,
+    nonces: &[u64],
+) -> (Option<SignedBuyTickets>, Option<SignedSellTickets>) {
     let skewed = |builder: u64, skew: i8| {
         let base = nonces.get(builder as usize).copied().unwrap_or(0);
         base.saturating_add_signed(skew as i64)
     };
     match op {
-        Op::Buy { builder, nonce_skew, target_offset, tickets, max_price } => {
+        Op::Buy {
+            builder,
+            nonce_skew,
+            target_offset,
+            tickets,
+            max_price,
+        } => {
             let nonce = skewed(*builder, *nonce_skew);
             let lookahead = h.state.config.ticket_lookahead as i64;
             let target = (slot as i64 + lookahead + *target_offset as i64).max(0) as u64;
-            let message = BuyTickets { builder_index: *builder, nonce, target_slot: target, tickets: *tickets, max_price: *max_price };
-            (Some(SignedBuyTickets { message, signature: BlsSignature::ZERO }), None)
+            let message = BuyTickets {
+                builder_index: *builder,
+                nonce,
+                target_slot: target,
+                tickets: *tickets,
+                max_price: *max_price,
+            };
+            (
+                Some(SignedBuyTickets {
+                    message,
+                    signature: BlsSignature::ZERO,
+                }),
+                None,
+            )
         }
-        Op::Sell { builder, nonce_skew, tickets } => {
+        Op::Sell {
+            builder,
+            nonce_skew,
+            tickets,
+        } => {
             let nonce = skewed(*builder, *nonce_skew);
-            let message = SellTickets { builder_index: *builder, nonce, tickets: *tickets, min_price: 0 };
-            (None, Some(SignedSellTickets { message, signature: BlsSignature::ZERO }))
+            let message = SellTickets {
+                builder_index: *builder,
+                nonce,
+                tickets: *tickets,
+                min_price: 0,
+            };
+            (
+                None,
+                Some(SignedSellTickets {
+                    message,
+                    signature: BlsSignature::ZERO,
+                }),
+            )
         }
     }
 }
@@ -123,41 +189,64 @@ fn run_sequence(config: &ChainConfig, steps: &[Step]) {
             assert_identity(&h.state, "after an empty slot");
         }
         let slot = h.state.slot + 1;
-        let advanced = h.state_at(slot);
-        let mut nonces: Vec<u64> = advanced.builders.iter().map(|b| b.nonce).collect();
+        let mut nonces: Vec<u64> = h.state_at(slot).builders.iter().map(|b| b.nonce).collect();
         let mut contents = BlockContents {
             attestations: h.attestations_for_current_slot(),
-            execution_payload: if step.deliver { h.payload_for(slot, step.payload_value) } else { None },
+            execution_payload: if step.deliver {
+                h.payload_for(slot, step.payload_value)
+            } else {
+                None
+            },
             ..Default::default()
         };
-        if contents.execution_payload.as_ref().is_some_and(|p| p.message.value > config.max_execution_inflow_per_slot) {
+        if contents
+            .execution_payload
+            .as_ref()
+            .is_some_and(|p| p.message.value > config.max_execution_inflow_per_slot)
+        {
             // An over-limit payload must be rejected by the block, leaving the state as is.
             let mut bad = contents.clone();
             bad.ticket_purchases.clear();
             assert!(produce_block(&h.state, slot, None, bad).is_err());
             contents.execution_payload = None;
         }
-        // Keep the operations that apply in sequence on the advanced state; every
-        // rejected one must leave that state unchanged.
-        let mut trial_state = advanced;
+        // Keep the operations that apply, trying them in sequence on the state the block
+        // reaches just before its ticket operations (its attestations, payload and
+        // builder assignment applied); every rejected one must leave that state unchanged.
+        let (_, mut trial_state) = produce_block(&h.state, slot, None, contents.clone())
+            .expect("block without ticket operations");
         let cache = PubkeyCache::default();
-        for op in &step.ops {
+        // A block applies all purchases before all sales: trial them in that order.
+        let ordered = step
+            .ops
+            .iter()
+            .filter(|op| matches!(op, Op::Buy { .. }))
+            .chain(step.ops.iter().filter(|op| matches!(op, Op::Sell { .. })));
+        for op in ordered {
             let (buy, sell) = to_op(&h, op, slot, &nonces);
             let mut verifier = SignatureVerifier::new(SignatureStrategy::Skip, &cache);
             let before = hash_tree_root(&trial_state).unwrap();
             let result = match (&buy, &sell) {
                 (Some(b), _) => process_buy_tickets(&mut trial_state, b, &mechanism, &mut verifier),
-                (_, Some(s)) => process_sell_tickets(&mut trial_state, s, &mechanism, &mut verifier),
+                (_, Some(s)) => {
+                    process_sell_tickets(&mut trial_state, s, &mechanism, &mut verifier)
+                }
                 _ => unreachable!(),
             };
             match result {
                 Ok(()) => {
                     contents.ticket_purchases.extend(buy);
                     contents.ticket_sales.extend(sell);
-                    let builder = match op { Op::Buy { builder, .. } | Op::Sell { builder, .. } => *builder as usize };
+                    let builder = match op {
+                        Op::Buy { builder, .. } | Op::Sell { builder, .. } => *builder as usize,
+                    };
                     nonces[builder] += 1;
                 }
-                Err(_) => assert_eq!(hash_tree_root(&trial_state).unwrap(), before, "rejected op changed state"),
+                Err(_) => assert_eq!(
+                    hash_tree_root(&trial_state).unwrap(),
+                    before,
+                    "rejected op changed state"
+                ),
             }
         }
         let block = h.produce(slot, contents);
@@ -174,7 +263,15 @@ fn run_sequence(config: &ChainConfig, steps: &[Step]) {
                 if let Some(bad) = decoded.filter(|b| b.message.slot <= h.state.slot + 16) {
                     let before = h.root();
                     let mut copy = h.state.clone();
-                    if state_transition(&mut copy, &bad, SignatureStrategy::Skip, &h.cache, StateRootCheck::Verify).is_err() {
+                    if state_transition(
+                        &mut copy,
+                        &bad,
+                        SignatureStrategy::Skip,
+                        &h.cache,
+                        StateRootCheck::Verify,
+                    )
+                    .is_err()
+                    {
                         assert_eq!(hash_tree_root(&copy).unwrap(), before);
                     }
                 }
@@ -193,7 +290,12 @@ fn accounting_identity_holds_for_every_mechanism() {
     let configs = configs();
     assert_eq!(configs.len(), 40);
     for (i, config) in configs.iter().enumerate() {
-        let mut runner = TestRunner::new(Config { cases: 16, failure_persistence: None, max_shrink_iters: 64, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 16,
+            failure_persistence: None,
+            max_shrink_iters: 64,
+            ..Config::default()
+        });
         let strategy = proptest::collection::vec(step_strategy(), 10..30);
         runner
             .run(&strategy, |steps| {

@@ -57,7 +57,14 @@ fn same_genesis_and_blocks_give_byte_identical_states() {
         let cache = PubkeyCache::build(&state);
         let mut encodings = Vec::new();
         for block in &blocks {
-            state_transition(&mut state, block, SignatureStrategy::Skip, &cache, StateRootCheck::Verify).unwrap();
+            state_transition(
+                &mut state,
+                block,
+                SignatureStrategy::Skip,
+                &cache,
+                StateRootCheck::Verify,
+            )
+            .unwrap();
             encodings.push(encode(&state).unwrap());
         }
         (encodings, hash_tree_root(&state).unwrap())
@@ -66,5 +73,9 @@ fn same_genesis_and_blocks_give_byte_identical_states() {
     let (second, second_root) = replay();
     assert_eq!(first, second, "every intermediate state is byte-identical");
     assert_eq!(first_root, second_root);
-    assert_eq!(first_root, h.root(), "and equal to the producer's own state");
+    assert_eq!(
+        first_root,
+        h.root(),
+        "and equal to the producer's own state"
+    );
 }

@@ -15,7 +15,12 @@ use etn_types::*;
 const BALANCE: Gwei = 1_000;
 
 fn harness() -> Harness {
-    Harness::new(ChainConfig::minimal(), 16, &[BALANCE, BALANCE, BALANCE], true)
+    Harness::new(
+        ChainConfig::minimal(),
+        16,
+        &[BALANCE, BALANCE, BALANCE],
+        true,
+    )
 }
 
 fn pool_harness(payment: PaymentRule, sell_back: bool) -> Harness {
@@ -28,7 +33,11 @@ fn pool_harness(payment: PaymentRule, sell_back: bool) -> Harness {
 
 /// A valid block for the next slot, altered by `tamper`, then re-signed by its proposer
 /// so that only the tampered rule can fail.
-fn tampered_block(h: &Harness, contents: BlockContents, tamper: impl FnOnce(&mut BeaconBlock)) -> SignedBeaconBlock {
+fn tampered_block(
+    h: &Harness,
+    contents: BlockContents,
+    tamper: impl FnOnce(&mut BeaconBlock),
+) -> SignedBeaconBlock {
     let slot = h.state.slot + 1;
     let mut block = h.produce(slot, contents).message;
     tamper(&mut block);
@@ -42,12 +51,19 @@ fn assert_block_rejected(h: &mut Harness, block: &SignedBeaconBlock, expected: S
     let before = h.root();
     let err = h.apply(block).expect_err("block must be rejected");
     assert_eq!(err, expected);
-    assert_eq!(h.root(), before, "a rejected block must not change the state");
+    assert_eq!(
+        h.root(),
+        before,
+        "a rejected block must not change the state"
+    );
 }
 
 fn with_purchase(h: &Harness, op: SignedBuyTickets) -> BlockContents {
     let _ = h;
-    BlockContents { ticket_purchases: vec![op], ..Default::default() }
+    BlockContents {
+        ticket_purchases: vec![op],
+        ..Default::default()
+    }
 }
 
 fn open_target(h: &Harness) -> Slot {
@@ -55,15 +71,33 @@ fn open_target(h: &Harness) -> Slot {
 }
 
 /// A purchase signed with an arbitrary domain and fork version.
-fn purchase_signed_with(h: &Harness, op: BuyTickets, domain_type: DomainType, fork_version: Version) -> SignedBuyTickets {
-    let domain = etn_crypto::compute_domain(domain_type.0, fork_version.0, h.state.genesis_validators_root.0);
+fn purchase_signed_with(
+    h: &Harness,
+    op: BuyTickets,
+    domain_type: DomainType,
+    fork_version: Version,
+) -> SignedBuyTickets {
+    let domain = etn_crypto::compute_domain(
+        domain_type.0,
+        fork_version.0,
+        h.state.genesis_validators_root.0,
+    );
     let root = etn_crypto::compute_signing_root(hash_tree_root(&op).unwrap().0, domain);
     let signature = Bytes96(h.builder_key(op.builder_index).sign(&root).to_bytes());
-    SignedBuyTickets { message: op, signature }
+    SignedBuyTickets {
+        message: op,
+        signature,
+    }
 }
 
 fn good_op(h: &Harness) -> BuyTickets {
-    BuyTickets { builder_index: 0, nonce: 0, target_slot: open_target(h), tickets: 10, max_price: 1 }
+    BuyTickets {
+        builder_index: 0,
+        nonce: 0,
+        target_slot: open_target(h),
+        tickets: 10,
+        max_price: 1,
+    }
 }
 
 // ---- signatures ------------------------------------------------------------------------
@@ -73,7 +107,11 @@ fn bad_proposer_signature() {
     let mut h = harness();
     let mut block = h.produce(1, BlockContents::default());
     block.signature = Bytes96(h.validator_key(0).sign(b"something else").to_bytes());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::BlockProposal));
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::BlockProposal),
+    );
 }
 
 #[test]
@@ -81,7 +119,11 @@ fn malformed_signature_bytes() {
     let mut h = harness();
     let mut block = h.produce(1, BlockContents::default());
     block.signature = Bytes96([0xff; 96]);
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::BlockProposal));
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::BlockProposal),
+    );
 }
 
 #[test]
@@ -98,26 +140,54 @@ fn purchase_with_bad_signature() {
     let mut h = harness();
     let mut op = h.buy(0, 0, open_target(&h), 10, 1);
     op.signature = Bytes96(h.builder_key(1).sign(b"x").to_bytes());
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.ticket_purchases = vec![op].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::BuyTickets));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.ticket_purchases = vec![op].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::BuyTickets),
+    );
 }
 
 #[test]
 fn purchase_signed_for_the_wrong_domain() {
     let mut h = harness();
-    let op = purchase_signed_with(&h, good_op(&h), DOMAIN_SELL_TICKETS, h.state.fork.current_version);
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.ticket_purchases = vec![op].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::BuyTickets));
+    let op = purchase_signed_with(
+        &h,
+        good_op(&h),
+        DOMAIN_SELL_TICKETS,
+        h.state.fork.current_version,
+    );
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.ticket_purchases = vec![op].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::BuyTickets),
+    );
 }
 
 #[test]
 fn purchase_signed_for_the_wrong_fork() {
     let mut h = harness();
     let op = purchase_signed_with(&h, good_op(&h), DOMAIN_BUY_TICKETS, Bytes4([9, 9, 9, 9]));
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.ticket_purchases = vec![op].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::BuyTickets));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.ticket_purchases = vec![op].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::BuyTickets),
+    );
     // The same purchase signed for the right domain and fork is accepted.
-    let op = purchase_signed_with(&h, good_op(&h), DOMAIN_BUY_TICKETS, h.state.fork.current_version);
+    let op = purchase_signed_with(
+        &h,
+        good_op(&h),
+        DOMAIN_BUY_TICKETS,
+        h.state.fork.current_version,
+    );
     let block = h.produce(1, with_purchase(&h, op));
     h.apply(&block).unwrap();
 }
@@ -134,8 +204,14 @@ fn payload_with_bad_signature() {
     }
     let mut payload = h.payload_for(target, 7).expect("builder assigned");
     payload.signature = Bytes96(h.builder_key(1).sign(b"x").to_bytes());
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.execution_payload = vec![payload].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::ExecutionPayload));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.execution_payload = vec![payload].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::ExecutionPayload),
+    );
 }
 
 #[test]
@@ -144,15 +220,23 @@ fn attestation_with_bad_signature() {
     h.step(vec![], 0);
     let mut attestation = h.attestations_for_current_slot().remove(0);
     attestation.signature = Bytes96(h.validator_key(0).sign(b"x").to_bytes());
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attestations = vec![attestation].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::Attestation));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attestations = vec![attestation].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::Attestation),
+    );
 }
 
 // ---- purchases -------------------------------------------------------------------------
 
 #[track_caller]
 fn assert_purchase_rejected(h: &mut Harness, op: SignedBuyTickets, expected: StateError) {
-    let block = tampered_block(h, BlockContents::default(), |b| b.body.ticket_purchases = vec![op.clone()].try_into().unwrap());
+    let block = tampered_block(h, BlockContents::default(), |b| {
+        b.body.ticket_purchases = vec![op.clone()].try_into().unwrap()
+    });
     assert_block_rejected(h, &block, expected.clone());
     // The operation on its own, against the state at the slot, is rejected the same way
     // and leaves that state untouched.
@@ -177,7 +261,14 @@ fn unknown_builder() {
 fn insufficient_balance() {
     let mut h = harness();
     let op = h.buy(0, 0, open_target(&h), BALANCE + 1, 1);
-    assert_purchase_rejected(&mut h, op, StateError::InsufficientBalance { needed: BALANCE + 1, available: BALANCE });
+    assert_purchase_rejected(
+        &mut h,
+        op,
+        StateError::InsufficientBalance {
+            needed: BALANCE + 1,
+            available: BALANCE,
+        },
+    );
 }
 
 #[test]
@@ -185,7 +276,14 @@ fn replayed_nonce() {
     let mut h = harness();
     let op = h.buy(0, 0, open_target(&h), 10, 1);
     h.step(vec![op.clone()], 0);
-    assert_purchase_rejected(&mut h, op, StateError::BadNonce { expected: 1, got: 0 });
+    assert_purchase_rejected(
+        &mut h,
+        op,
+        StateError::BadNonce {
+            expected: 1,
+            got: 0,
+        },
+    );
 }
 
 #[test]
@@ -195,9 +293,25 @@ fn purchase_outside_its_window() {
     let earliest = 1 + config.ticket_lookahead + 1;
     let latest = earliest + config.round_window - 1;
     let too_late = h.buy(0, 0, earliest - 1, 10, 1);
-    assert_purchase_rejected(&mut h, too_late, StateError::OutsideWindow { target: earliest - 1, earliest, latest });
+    assert_purchase_rejected(
+        &mut h,
+        too_late,
+        StateError::OutsideWindow {
+            target: earliest - 1,
+            earliest,
+            latest,
+        },
+    );
     let too_early = h.buy(0, 0, latest + 1, 10, 1);
-    assert_purchase_rejected(&mut h, too_early, StateError::OutsideWindow { target: latest + 1, earliest, latest });
+    assert_purchase_rejected(
+        &mut h,
+        too_early,
+        StateError::OutsideWindow {
+            target: latest + 1,
+            earliest,
+            latest,
+        },
+    );
 }
 
 #[test]
@@ -219,7 +333,11 @@ fn price_above_buyers_limit() {
     let mut op = good_op(&h);
     op.max_price = 0;
     let op = purchase_signed_with(&h, op, DOMAIN_BUY_TICKETS, h.state.fork.current_version);
-    assert_purchase_rejected(&mut h, op, StateError::PriceAboveLimit { price: 1, limit: 0 });
+    assert_purchase_rejected(
+        &mut h,
+        op,
+        StateError::PriceAboveLimit { price: 1, limit: 0 },
+    );
 }
 
 #[test]
@@ -229,7 +347,11 @@ fn duplicate_purchase_in_a_block() {
     let block = tampered_block(&h, BlockContents::default(), |b| {
         b.body.ticket_purchases = vec![op.clone(), op.clone()].try_into().unwrap()
     });
-    assert_block_rejected(&mut h, &block, StateError::DuplicateOperation(OperationKind::TicketPurchase));
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::DuplicateOperation(OperationKind::TicketPurchase),
+    );
 }
 
 #[test]
@@ -237,8 +359,14 @@ fn duplicate_attestation_in_a_block() {
     let mut h = harness();
     h.step(vec![], 0);
     let a = h.attestations_for_current_slot().remove(0);
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attestations = vec![a.clone(), a].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::DuplicateOperation(OperationKind::Attestation));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attestations = vec![a.clone(), a].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::DuplicateOperation(OperationKind::Attestation),
+    );
 }
 
 #[test]
@@ -248,9 +376,15 @@ fn round_full() {
     let builders = vec![10; MAX_BIDS_PER_ROUND + 1];
     let mut h = Harness::new(config, 16, &builders, false);
     let target = h.state.slot + 1 + h.state.config.ticket_lookahead + 60;
-    for chunk in (0..MAX_BIDS_PER_ROUND as u64).collect::<Vec<_>>().chunks(MAX_TICKET_PURCHASES) {
+    for chunk in (0..MAX_BIDS_PER_ROUND as u64)
+        .collect::<Vec<_>>()
+        .chunks(MAX_TICKET_PURCHASES)
+    {
         let slot = h.state.slot + 1;
-        let ops = chunk.iter().map(|b| h.buy(*b, 0, target, 1, slot)).collect();
+        let ops = chunk
+            .iter()
+            .map(|b| h.buy(*b, 0, target, 1, slot))
+            .collect();
         h.step(ops, 0);
     }
     let last = MAX_BIDS_PER_ROUND as u64;
@@ -265,13 +399,18 @@ fn round_full() {
 
 #[track_caller]
 fn assert_sale_rejected(h: &mut Harness, op: SignedSellTickets, expected: StateError) {
-    let block = tampered_block(h, BlockContents::default(), |b| b.body.ticket_sales = vec![op.clone()].try_into().unwrap());
+    let block = tampered_block(h, BlockContents::default(), |b| {
+        b.body.ticket_sales = vec![op.clone()].try_into().unwrap()
+    });
     assert_block_rejected(h, &block, expected.clone());
     let mut state = h.state_at(h.state.slot + 1);
     let before = hash_tree_root(&state).unwrap();
     let mechanism = state.config.mechanism().unwrap();
     let mut verifier = SignatureVerifier::new(SignatureStrategy::Individual, &h.cache);
-    assert_eq!(process_sell_tickets(&mut state, &op, &mechanism, &mut verifier).unwrap_err(), expected);
+    assert_eq!(
+        process_sell_tickets(&mut state, &op, &mechanism, &mut verifier).unwrap_err(),
+        expected
+    );
     assert_eq!(hash_tree_root(&state).unwrap(), before);
 }
 
@@ -287,9 +426,23 @@ fn sell_back_rejections() {
     // One pooled ticket is drawn at the start of every slot: count at the inclusion slot.
     let held = h.state_at(2).builders[0].pool_tickets;
     let too_many = h.sell(0, 1, held + 1, 2);
-    assert_sale_rejected(&mut h, too_many, StateError::NotEnoughTickets { requested: held + 1, held });
+    assert_sale_rejected(
+        &mut h,
+        too_many,
+        StateError::NotEnoughTickets {
+            requested: held + 1,
+            held,
+        },
+    );
     let replay = h.sell(0, 0, 1, 2);
-    assert_sale_rejected(&mut h, replay, StateError::BadNonce { expected: 1, got: 0 });
+    assert_sale_rejected(
+        &mut h,
+        replay,
+        StateError::BadNonce {
+            expected: 1,
+            got: 0,
+        },
+    );
     let zero = h.sell(0, 1, 0, 2);
     assert_sale_rejected(&mut h, zero, StateError::ZeroTickets);
     let unknown = {
@@ -298,13 +451,30 @@ fn sell_back_rejections() {
         op
     };
     assert_sale_rejected(&mut h, unknown, StateError::UnknownBuilder(42));
-    let mut greedy = SellTickets { builder_index: 0, nonce: 1, tickets: 1, min_price: 5 };
+    let mut greedy = SellTickets {
+        builder_index: 0,
+        nonce: 1,
+        tickets: 1,
+        min_price: 5,
+    };
     let signed = sign_sell_tickets(&h.state, greedy.clone(), 2, h.builder_key(0)).unwrap();
-    assert_sale_rejected(&mut h, signed, StateError::PriceBelowLimit { payout: 1, tickets: 1, limit: 5 });
+    assert_sale_rejected(
+        &mut h,
+        signed,
+        StateError::PriceBelowLimit {
+            payout: 1,
+            tickets: 1,
+            limit: 5,
+        },
+    );
     greedy.min_price = 1;
     let mut bad_sig = sign_sell_tickets(&h.state, greedy, 2, h.builder_key(1)).unwrap();
     bad_sig.message.min_price = 1;
-    assert_sale_rejected(&mut h, bad_sig, StateError::InvalidSignature(SignedObject::SellTickets));
+    assert_sale_rejected(
+        &mut h,
+        bad_sig,
+        StateError::InvalidSignature(SignedObject::SellTickets),
+    );
 }
 
 // ---- payloads ------------------------------------------------------------------------
@@ -325,33 +495,77 @@ fn harness_at_assigned_slot() -> (Harness, Slot) {
 fn payload_from_unassigned_builder() {
     let (mut h, slot) = harness_at_assigned_slot();
     let state = h.state_at(slot);
-    let message = ExecutionPayload { slot, builder_index: 1, value: 1, transactions: Default::default() };
+    let message = ExecutionPayload {
+        slot,
+        builder_index: 1,
+        value: 1,
+        transactions: Default::default(),
+    };
     let payload = sign_execution_payload(&state, message, h.builder_key(1)).unwrap();
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.execution_payload = vec![payload].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::PayloadFromUnassignedBuilder { assigned: 0, got: 1 });
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.execution_payload = vec![payload].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::PayloadFromUnassignedBuilder {
+            assigned: 0,
+            got: 1,
+        },
+    );
 }
 
 #[test]
 fn payload_for_wrong_slot_or_above_inflow_limit() {
     let (mut h, slot) = harness_at_assigned_slot();
     let state = h.state_at(slot);
-    let wrong_slot = ExecutionPayload { slot: slot + 1, builder_index: 0, value: 1, transactions: Default::default() };
+    let wrong_slot = ExecutionPayload {
+        slot: slot + 1,
+        builder_index: 0,
+        value: 1,
+        transactions: Default::default(),
+    };
     let payload = sign_execution_payload(&state, wrong_slot, h.builder_key(0)).unwrap();
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.execution_payload = vec![payload].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::PayloadWrongSlot { payload_slot: slot + 1, block_slot: slot });
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.execution_payload = vec![payload].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::PayloadWrongSlot {
+            payload_slot: slot + 1,
+            block_slot: slot,
+        },
+    );
     let max = h.state.config.max_execution_inflow_per_slot;
     let too_rich = h.payload_for(slot, max + 1).unwrap();
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.execution_payload = vec![too_rich].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InflowAboveLimit { value: max + 1, max });
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.execution_payload = vec![too_rich].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InflowAboveLimit {
+            value: max + 1,
+            max,
+        },
+    );
 }
 
 #[test]
 fn payload_without_assignment() {
     let mut h = harness();
     let state = h.state_at(1);
-    let message = ExecutionPayload { slot: 1, builder_index: 0, value: 1, transactions: Default::default() };
+    let message = ExecutionPayload {
+        slot: 1,
+        builder_index: 0,
+        value: 1,
+        transactions: Default::default(),
+    };
     let payload = sign_execution_payload(&state, message, h.builder_key(0)).unwrap();
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.execution_payload = vec![payload].try_into().unwrap());
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.execution_payload = vec![payload].try_into().unwrap()
+    });
     assert_block_rejected(&mut h, &block, StateError::PayloadWithoutAssignment(1));
 }
 
@@ -367,15 +581,31 @@ fn block_for_a_wrong_slot() {
     block.slot = 1;
     let signer = block.proposer_index;
     let signed = sign_block(&state, block, h.validator_key(signer)).unwrap();
-    assert_block_rejected(&mut h, &signed, StateError::BlockNotNewer { block_slot: 1, latest_slot: 1 });
+    assert_block_rejected(
+        &mut h,
+        &signed,
+        StateError::BlockNotNewer {
+            block_slot: 1,
+            latest_slot: 1,
+        },
+    );
 }
 
 #[test]
 fn block_with_wrong_parent() {
     let mut h = harness();
-    let block = tampered_block(&h, BlockContents::default(), |b| b.parent_root = Bytes32([7; 32]));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.parent_root = Bytes32([7; 32])
+    });
     let expected = hash_tree_root(&h.state_at(1).latest_block_header).unwrap();
-    assert_block_rejected(&mut h, &block, StateError::WrongParent { expected, got: Bytes32([7; 32]) });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::WrongParent {
+            expected,
+            got: Bytes32([7; 32]),
+        },
+    );
 }
 
 #[test]
@@ -386,18 +616,30 @@ fn block_from_wrong_proposer() {
     let block = tampered_block(&h, BlockContents::default(), |b| b.proposer_index = other);
     // Signed by the impostor: the header check names the rule broken.
     let block = sign_block(&h.state_at(1), block.message, h.validator_key(other)).unwrap();
-    assert_block_rejected(&mut h, &block, StateError::WrongProposer { expected: proposer, got: other });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::WrongProposer {
+            expected: proposer,
+            got: other,
+        },
+    );
 }
 
 #[test]
 fn block_with_wrong_state_root() {
     let mut h = harness();
     let good = h.produce(1, BlockContents::default());
-    let block = tampered_block(&h, BlockContents::default(), |b| b.state_root = Bytes32([1; 32]));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.state_root = Bytes32([1; 32])
+    });
     assert_block_rejected(
         &mut h,
         &block,
-        StateError::StateRootMismatch { expected: good.message.state_root, got: Bytes32([1; 32]) },
+        StateError::StateRootMismatch {
+            expected: good.message.state_root,
+            got: Bytes32([1; 32]),
+        },
     );
 }
 
@@ -405,7 +647,13 @@ fn block_with_wrong_state_root() {
 fn slots_only_move_forward() {
     let mut state = harness().state_at(3);
     let before = hash_tree_root(&state).unwrap();
-    assert_eq!(process_slots(&mut state, 3), Err(StateError::SlotNotInFuture { state_slot: 3, target: 3 }));
+    assert_eq!(
+        process_slots(&mut state, 3),
+        Err(StateError::SlotNotInFuture {
+            state_slot: 3,
+            target: 3
+        })
+    );
     assert_eq!(hash_tree_root(&state).unwrap(), before);
 }
 
@@ -416,25 +664,36 @@ fn attestation_case(tamper: impl FnOnce(&mut Attestation, &Harness), expected: S
     h.step(vec![], 0);
     let mut a = h.attestations_for_current_slot().remove(0);
     tamper(&mut a, &h);
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attestations = vec![a].try_into().unwrap());
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attestations = vec![a].try_into().unwrap()
+    });
     assert_block_rejected(&mut h, &block, expected);
 }
 
 #[test]
 fn attestation_rejections() {
-    attestation_case(|a, _| a.data.target.epoch = 5, StateError::AttestationTargetEpoch { target: 5 });
+    attestation_case(
+        |a, _| a.data.target.epoch = 5,
+        StateError::AttestationTargetEpoch { target: 5 },
+    );
     attestation_case(
         |a, _| a.data.index = 9,
         StateError::CommitteeIndexOutOfRange { index: 9, count: 1 },
     );
-    attestation_case(|a, _| a.data.source.epoch = 3, StateError::AttestationWrongSource);
+    attestation_case(
+        |a, _| a.data.source.epoch = 3,
+        StateError::AttestationWrongSource,
+    );
     attestation_case(
         |a, _| {
             let mut bits = a.aggregation_bits.clone();
             bits.push(true);
             a.aggregation_bits = bits;
         },
-        StateError::AggregationBitsLength { expected: 2, got: 3 },
+        StateError::AggregationBitsLength {
+            expected: 2,
+            got: 3,
+        },
     );
     attestation_case(
         |a, _| {
@@ -449,16 +708,34 @@ fn attestation_rejections() {
     h.step(vec![], 0);
     let mut a = h.attestations_for_current_slot().remove(0);
     a.data.slot = 2;
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attestations = vec![a].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::AttestationInclusionWindow { slot: 2, state_slot: 2 });
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attestations = vec![a].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::AttestationInclusionWindow {
+            slot: 2,
+            state_slot: 2,
+        },
+    );
 }
 
 // ---- attester slashings -----------------------------------------------------------
 
 fn indexed(h: &Harness, data: AttestationData, indices: &[u64]) -> IndexedAttestation {
     let state = h.state_at(h.state.slot + 1);
-    let root = etn_state::signatures::signing_root(&state, &data, DOMAIN_BEACON_ATTESTER, data.target.epoch).unwrap();
-    let sigs: Vec<_> = indices.iter().map(|i| h.validator_key(*i).sign(&root)).collect();
+    let root = etn_state::signatures::signing_root(
+        &state,
+        &data,
+        DOMAIN_BEACON_ATTESTER,
+        data.target.epoch,
+    )
+    .unwrap();
+    let sigs: Vec<_> = indices
+        .iter()
+        .map(|i| h.validator_key(*i).sign(&root))
+        .collect();
     let refs: Vec<_> = sigs.iter().collect();
     IndexedAttestation {
         attesting_indices: indices.to_vec().try_into().unwrap(),
@@ -470,29 +747,57 @@ fn indexed(h: &Harness, data: AttestationData, indices: &[u64]) -> IndexedAttest
 #[test]
 fn attester_slashing_rejections_and_success() {
     let mut h = harness();
-    let data = AttestationData { slot: 0, index: 0, ..Default::default() };
-    let other = AttestationData { beacon_block_root: Bytes32([1; 32]), ..data };
-    let slashing = |a, b| AttesterSlashing { attestation_1: a, attestation_2: b };
+    let data = AttestationData {
+        slot: 0,
+        index: 0,
+        ..Default::default()
+    };
+    let other = AttestationData {
+        beacon_block_root: Bytes32([1; 32]),
+        ..data
+    };
+    let slashing = |a, b| AttesterSlashing {
+        attestation_1: a,
+        attestation_2: b,
+    };
 
     let same = slashing(indexed(&h, data, &[1, 2]), indexed(&h, data, &[1, 2]));
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attester_slashings = vec![same].try_into().unwrap());
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attester_slashings = vec![same].try_into().unwrap()
+    });
     assert_block_rejected(&mut h, &block, StateError::NotSlashable);
 
     let unsorted = slashing(indexed(&h, data, &[2, 1]), indexed(&h, other, &[1, 2]));
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attester_slashings = vec![unsorted].try_into().unwrap());
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attester_slashings = vec![unsorted].try_into().unwrap()
+    });
     assert_block_rejected(&mut h, &block, StateError::BadIndexedAttestation);
 
     let mut forged = slashing(indexed(&h, data, &[1, 2]), indexed(&h, other, &[1, 2]));
     forged.attestation_2.signature = forged.attestation_1.signature;
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attester_slashings = vec![forged].try_into().unwrap());
-    assert_block_rejected(&mut h, &block, StateError::InvalidSignature(SignedObject::AttesterSlashing));
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attester_slashings = vec![forged].try_into().unwrap()
+    });
+    assert_block_rejected(
+        &mut h,
+        &block,
+        StateError::InvalidSignature(SignedObject::AttesterSlashing),
+    );
 
     let disjoint = slashing(indexed(&h, data, &[1]), indexed(&h, other, &[2]));
-    let block = tampered_block(&h, BlockContents::default(), |b| b.body.attester_slashings = vec![disjoint].try_into().unwrap());
+    let block = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.attester_slashings = vec![disjoint].try_into().unwrap()
+    });
     assert_block_rejected(&mut h, &block, StateError::NothingSlashed);
 
     let good = slashing(indexed(&h, data, &[1, 2]), indexed(&h, other, &[2, 3]));
-    let block = h.produce(1, BlockContents { attester_slashings: vec![good], ..Default::default() });
+    let block = h.produce(
+        1,
+        BlockContents {
+            attester_slashings: vec![good],
+            ..Default::default()
+        },
+    );
     h.apply(&block).unwrap();
     assert!(h.state.validators[2].slashed);
     assert!(!h.state.validators[1].slashed && !h.state.validators[3].slashed);

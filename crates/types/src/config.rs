@@ -135,6 +135,13 @@ impl ChainConfig {
                 range: "2..=32 (two epochs must fit the root history)",
             });
         }
+        if self.seconds_per_slot == 0 {
+            return Err(ConfigError::OutOfRange {
+                field: "seconds_per_slot",
+                value: 0,
+                range: ">= 1",
+            });
+        }
         if self.target_committee_size == 0 {
             return Err(ConfigError::OutOfRange {
                 field: "target_committee_size",
@@ -175,11 +182,12 @@ impl ChainConfig {
                 range: "1..=63",
             });
         }
-        if self.round_window == 0 || self.round_window > TICKET_ROUND_SLOTS as u64 {
+        // Open rounds plus the one closing in the current block must fit the ring.
+        if self.round_window == 0 || self.round_window >= TICKET_ROUND_SLOTS as u64 {
             return Err(ConfigError::OutOfRange {
                 field: "round_window",
                 value: self.round_window,
-                range: "1..=64",
+                range: "1..=63",
             });
         }
         if self.base_ticket_price == 0 {

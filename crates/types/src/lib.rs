@@ -13,4 +13,6 @@ pub use config::*;
 pub use constants::*;
 pub use containers::*;
 pub use primitives::*;
-pub use ssz::{Bytes4, Bytes32, Bytes48, Bytes96, SszError, VarList, VarVector};
+pub use ssz::{
+    Bytes4, Bytes32, Bytes48, Bytes96, CachedList, CachedVector, SszError, VarList, VarVector,
+};

@@ -141,21 +141,27 @@ fn state() -> BeaconState {
         config: ChainConfig::minimal(),
         ..Default::default()
     };
-    state.validators.push(Validator {
-        pubkey: Bytes48([1; 48]),
-        effective_balance: 32,
-        slashed: false,
-    });
-    state.balances.push(32);
-    state.previous_epoch_participation.push(1);
-    state.current_epoch_participation.push(7);
-    state.builders.push(Builder {
-        pubkey: Bytes48([2; 48]),
-        balance: 100,
-        nonce: 1,
-        pool_tickets: 0,
-        pool_escrow: 0,
-    });
+    state
+        .validators
+        .push(Validator {
+            pubkey: Bytes48([1; 48]),
+            effective_balance: 32,
+            slashed: false,
+        })
+        .unwrap();
+    state.balances.push(32).unwrap();
+    state.previous_epoch_participation.push(1).unwrap();
+    state.current_epoch_participation.push(7).unwrap();
+    state
+        .builders
+        .push(Builder {
+            pubkey: Bytes48([2; 48]),
+            balance: 100,
+            nonce: 1,
+            pool_tickets: 0,
+            pool_paid: 0,
+        })
+        .unwrap();
     state.ticket_rounds[44 % TICKET_ROUND_SLOTS] = round();
     state.justification_bits.set(1, true);
     state
@@ -237,7 +243,7 @@ container_tests! {
     indexed_attestation: IndexedAttestation = indexed();
     attester_slashing: AttesterSlashing = slashing();
     aggregate_and_proof: SignedAggregateAndProof = SignedAggregateAndProof { message: AggregateAndProof { aggregator_index: 3, aggregate: attestation(), selection_proof: Bytes96([2; 96]) }, signature: Bytes96([3; 96]) };
-    builder: Builder = Builder { pubkey: Bytes48([3; 48]), balance: 9, nonce: 2, pool_tickets: 4, pool_escrow: 5 };
+    builder: Builder = Builder { pubkey: Bytes48([3; 48]), balance: 9, nonce: 2, pool_tickets: 4, pool_paid: 5 };
     ticket_bid: TicketBid = TicketBid { builder_index: 1, tickets: 2, paid: 3 };
     ticket_round: TicketRound = round();
     assignment: BuilderAssignment = BuilderAssignment { slot: 3, builder_index: 1, revenue: 10, payload_status: 2, inflow: 4 };

@@ -74,7 +74,12 @@ pub fn run(args: GenesisArgs) -> Result<()> {
     let keys_path = args.out.join("keys.yaml");
     std::fs::write(&keys_path, devnet_keys_yaml(validators, builders.len()))?;
     println!("genesis state root {state_root}");
-    println!("wrote {}, {}, {}", ssz_path.display(), json_path.display(), keys_path.display());
+    println!(
+        "wrote {}, {}, {}",
+        ssz_path.display(),
+        json_path.display(),
+        keys_path.display()
+    );
     Ok(())
 }
 

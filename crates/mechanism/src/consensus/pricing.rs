@@ -13,8 +13,11 @@ pub struct PriceParams {
 
 /// The price for the next slot, given the price and sales of the slot just ended.
 ///
-/// Above target the price rises by `price * (sold - target) / target / quotient`, at
-/// least 1 Gwei; below it falls by the symmetric amount but never under the base price.
+/// Above target the price rises by `price * min(sold - target, target) / target /
+/// quotient`, at least 1 Gwei; below it falls by `price * (target - sold) / target /
+/// quotient` but never under the base price. Counting the excess only up to the target
+/// bounds a slot's move to `1/quotient` of the price either way, as EIP-1559 bounds it by
+/// the block's gas limit: a burst of purchases cannot jump the price in one slot.
 /// Intermediate products use 128 bits, so no input overflows; the result saturates at
 /// `u64::MAX`.
 pub fn next_ticket_price(rule: PricingRule, price: u64, sold: u64, params: PriceParams) -> u64 {
@@ -26,7 +29,8 @@ pub fn next_ticket_price(rule: PricingRule, price: u64, sold: u64, params: Price
             let price_wide = u128::from(price);
             let sold = u128::from(sold);
             if sold > target {
-                let delta = (price_wide * (sold - target) / target / quotient).max(1);
+                let excess = (sold - target).min(target);
+                let delta = (price_wide * excess / target / quotient).max(1);
                 u64::try_from(price_wide + delta).unwrap_or(u64::MAX)
             } else {
                 let delta = price_wide * (target - sold) / target / quotient;
@@ -52,6 +56,11 @@ mod tests {
         assert_eq!(next_ticket_price(PricingRule::Eip1559, 1000, 100, P), 1000);
         // 200 sold: +1000 * 100 / 100 / 8 = +125.
         assert_eq!(next_ticket_price(PricingRule::Eip1559, 1000, 200, P), 1125);
+        // A burst far above target moves the price no more than twice the target does.
+        assert_eq!(
+            next_ticket_price(PricingRule::Eip1559, 1000, 1_000_000, P),
+            1125
+        );
         // 0 sold: -1000 / 8 = -125.
         assert_eq!(next_ticket_price(PricingRule::Eip1559, 1000, 0, P), 875);
         // Never below the base price; always up by at least one.

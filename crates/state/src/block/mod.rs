@@ -23,6 +23,7 @@ pub fn process_block(
     let mechanism = state.config.mechanism()?;
     header::process_block_header(state, block)?;
     randao::process_randao(state, &block.body, verifier)?;
+    crate::slot::process_builder_assignment(state, &mechanism)?;
     payload::process_execution_payload(state, &block.body, verifier)?;
     process_operations(state, &block.body, &mechanism, verifier)
 }

@@ -14,7 +14,8 @@ use etn_types::*;
 pub fn purchase_window(state: &BeaconState, lifetime: TicketLifetime) -> (Slot, Slot) {
     let config = &state.config;
     match lifetime {
-        // Rounds for slots up to slot + lookahead are closed; `round_window` more are open.
+        // The round for slot + lookahead closes in this very block, before its operations;
+        // the next `round_window` rounds are open.
         TicketLifetime::Round => {
             let earliest = state
                 .slot
@@ -104,10 +105,7 @@ pub fn process_buy_tickets(
         TicketLifetime::Pool => {
             add(builder.pool_tickets, op.tickets, "pool tickets")
                 .map_err(|_| StateError::AmountOverflow)?;
-            if mechanism.payment == PaymentRule::WinnerPay {
-                add(builder.pool_escrow, cost, "pool escrow")
-                    .map_err(|_| StateError::AmountOverflow)?;
-            }
+            add(builder.pool_paid, cost, "pool cost").map_err(|_| StateError::AmountOverflow)?;
             None
         }
     };
@@ -159,9 +157,8 @@ pub fn process_buy_tickets(
         }
         _ => {
             builder.pool_tickets += op.tickets;
-            if mechanism.payment == PaymentRule::WinnerPay {
-                builder.pool_escrow += cost;
-            } else {
+            builder.pool_paid += cost;
+            if mechanism.payment == PaymentRule::AllPay {
                 collect_payment(state, mechanism.destination, cost)?;
             }
         }
@@ -212,10 +209,10 @@ pub fn process_sell_tickets(
     if op.tickets == 0 {
         return Err(StateError::ZeroTickets);
     }
-    let payout = sell_back_payout(
+    let (removed, payout) = sell_back_payout(
         mechanism.payment,
         state.ticket_price,
-        builder.pool_escrow,
+        builder.pool_paid,
         builder.pool_tickets,
         op.tickets,
     )
@@ -260,16 +257,14 @@ pub fn process_sell_tickets(
     let builder = &mut state.builders[op.builder_index as usize];
     builder.balance += payout;
     builder.pool_tickets -= op.tickets;
+    builder.pool_paid -= removed;
     builder.nonce = next_nonce;
     let acc = &mut state.accounting;
     match mechanism.payment {
-        // The price was burned at purchase: paying it back is new issuance.
+        // The price was collected at purchase: paying some back is new issuance.
         PaymentRule::AllPay => acc.total_sell_back_paid += payout,
         // The payment was held in escrow: hand it back.
-        PaymentRule::WinnerPay => {
-            builder.pool_escrow -= payout;
-            acc.total_refunded += payout;
-        }
+        PaymentRule::WinnerPay => acc.total_refunded += payout,
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::primitives::*;
 use ssz_rs::prelude::*;
 
 /// A registered builder: a key, a balance, a nonce that orders its operations, and (under
-/// the pool lifetime) its pooled tickets and the payments held for them.
+/// the pool lifetime) its pooled tickets and what they cost.
 #[derive(
     Debug, Clone, PartialEq, Eq, Default, SimpleSerialize, serde::Serialize, serde::Deserialize,
 )]
@@ -14,9 +14,12 @@ pub struct Builder {
     pub pubkey: BlsPubkey,
     pub balance: Gwei,
     pub nonce: u64,
+    /// Pooled tickets that can be drawn.
     pub pool_tickets: u64,
-    /// Payments for pooled tickets not yet charged (winner-pay pool only).
-    pub pool_escrow: Gwei,
+    /// What the pooled tickets cost. Under winner-pay this is held in escrow until a
+    /// ticket is drawn; under all-pay it was collected at purchase and only caps sell-back
+    /// payouts (a builder can never sell a ticket back for more than it paid).
+    pub pool_paid: Gwei,
 }
 
 /// One builder's standing bid in one round: tickets held and what they cost.

@@ -1,12 +1,14 @@
 //! SSZ plumbing shared by every container: fixed byte strings, the checked list of
-//! variable-size elements, Merkle helpers, and encode/decode/root entry points that turn
-//! ssz_rs's errors into one typed error.
+//! variable-size elements, the Merkle-cached collections of the state, Merkle helpers,
+//! and encode/decode/root entry points that turn ssz_rs's errors into one typed error.
 
 mod bytes;
+mod cached;
 pub mod merkle;
 mod var_list;
 
 pub use bytes::{Bytes4, Bytes32, Bytes48, Bytes96};
+pub use cached::{CachedList, CachedVector};
 pub use var_list::{VarList, VarVector};
 
 use ssz_rs::prelude::*;

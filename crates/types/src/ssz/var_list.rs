@@ -1,4 +1,5 @@
-//! `VarList`: an SSZ list of variable-size elements with a decoder that checks every offset.
+//! `VarList`: an SSZ list of variable-size elements with a decoder that checks every offset
+//! (shared with the cached collections of the state).
 //!
 //! ssz_rs 0.9 slices its input with offsets taken from that input without checking
 //! them against the input's length, so a hostile list of variable-size elements (a
@@ -120,7 +121,7 @@ fn read_offset(encoding: &[u8], at: usize) -> Result<usize, DeserializeError> {
 
 /// Decodes the body of a list or vector of variable-size elements: a table of 4-byte
 /// offsets followed by the elements, checking every offset against the input.
-fn decode_variable_elements<T: SimpleSerialize>(
+pub(super) fn decode_variable_elements<T: SimpleSerialize>(
     encoding: &[u8],
     max_count: usize,
 ) -> Result<Vec<T>, DeserializeError> {
@@ -155,13 +156,13 @@ fn decode_variable_elements<T: SimpleSerialize>(
                     expected: offset,
                 });
             }
-            if let Some(&previous) = offsets.last() {
-                if offset < previous {
-                    return Err(DeserializeError::OffsetNotIncreasing {
-                        start: previous,
-                        end: offset,
-                    });
-                }
+            if let Some(&previous) = offsets.last()
+                && offset < previous
+            {
+                return Err(DeserializeError::OffsetNotIncreasing {
+                    start: previous,
+                    end: offset,
+                });
             }
             offsets.push(offset);
         }
@@ -175,7 +176,7 @@ fn decode_variable_elements<T: SimpleSerialize>(
 }
 
 /// Encodes elements of a variable-size type as an offset table plus bodies.
-fn encode_variable_elements<T: SimpleSerialize>(
+pub(super) fn encode_variable_elements<T: SimpleSerialize>(
     items: &[T],
     buffer: &mut Vec<u8>,
 ) -> Result<usize, SerializeError> {
@@ -234,108 +235,12 @@ impl<T: SimpleSerialize, const N: usize> ssz_rs::Merkleized for VarList<T, N> {
 
 impl<T: SimpleSerialize, const N: usize> SimpleSerialize for VarList<T, N> {}
 
-/// `VarVector`: SSZ `Vector[T, N]` of variable-size elements with the same checked decoder.
-#[derive(Clone, PartialEq, Eq)]
-pub struct VarVector<T, const N: usize> {
-    items: Vec<T>,
-}
-
-impl<T: Default, const N: usize> Default for VarVector<T, N> {
-    fn default() -> Self {
-        Self {
-            items: (0..N).map(|_| T::default()).collect(),
-        }
-    }
-}
-
-impl<T: std::fmt::Debug, const N: usize> std::fmt::Debug for VarVector<T, N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.items.fmt(f)
-    }
-}
-
-impl<T, const N: usize> Deref for VarVector<T, N> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        &self.items
-    }
-}
-
-impl<T, const N: usize> std::ops::DerefMut for VarVector<T, N> {
-    fn deref_mut(&mut self) -> &mut [T] {
-        &mut self.items
-    }
-}
-
-impl<T, const N: usize> TryFrom<Vec<T>> for VarVector<T, N> {
-    type Error = Vec<T>;
-    fn try_from(items: Vec<T>) -> Result<Self, Vec<T>> {
-        if items.len() != N {
-            return Err(items);
-        }
-        Ok(Self { items })
-    }
-}
-
-impl<T: serde::Serialize, const N: usize> serde::Serialize for VarVector<T, N> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.items.serialize(s)
-    }
-}
-
-impl<'de, T: serde::Deserialize<'de>, const N: usize> serde::Deserialize<'de> for VarVector<T, N> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let items = Vec::<T>::deserialize(d)?;
-        let len = items.len();
-        Self::try_from(items)
-            .map_err(|_| serde::de::Error::custom(format!("vector of {len}, expected {N}")))
-    }
-}
-
-impl<T: SimpleSerialize, const N: usize> ssz_rs::Sized for VarVector<T, N> {
-    fn is_variable_size() -> bool {
-        true
-    }
-    fn size_hint() -> usize {
-        0
-    }
-}
-
-impl<T: SimpleSerialize, const N: usize> ssz_rs::Serialize for VarVector<T, N> {
-    fn serialize(&self, buffer: &mut Vec<u8>) -> Result<usize, SerializeError> {
-        if self.items.len() != N {
-            return Err(InstanceError::Exact {
-                required: N,
-                provided: self.items.len(),
-            }
-            .into());
-        }
-        encode_variable_elements(&self.items, buffer)
-    }
-}
-
-impl<T: SimpleSerialize, const N: usize> ssz_rs::Deserialize for VarVector<T, N> {
-    fn deserialize(encoding: &[u8]) -> Result<Self, DeserializeError> {
-        let items = decode_variable_elements(encoding, N)?;
-        if items.len() != N {
-            return Err(InstanceError::Exact {
-                required: N,
-                provided: items.len(),
-            }
-            .into());
-        }
-        Ok(Self { items })
-    }
-}
-
-impl<T: SimpleSerialize, const N: usize> ssz_rs::Merkleized for VarVector<T, N> {
-    fn hash_tree_root(&mut self) -> Result<Node, MerkleizationError> {
-        let leaves = element_roots(&mut self.items)?;
-        Ok(to_node(merkleize_chunks(&leaves, N)))
-    }
-}
-
-impl<T: SimpleSerialize + Default, const N: usize> SimpleSerialize for VarVector<T, N> {}
+/// SSZ `Vector[T, N]` of variable-size elements (the state's `ticket_rounds`).
+///
+/// It is a [`CachedVector`](super::CachedVector): the state hashes it every slot, so it
+/// keeps its Merkle tree, and its decoder is the same checked one as [`VarList`]'s
+/// (a `CachedVector` of variable-size elements never uses ssz_rs's unchecked decoder).
+pub type VarVector<T, const N: usize> = super::CachedVector<T, N>;
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,12 @@ fn pool_config(payment: PaymentRule, pricing: PricingRule) -> ChainConfig {
 
 #[test]
 fn buying_then_selling_back_never_mints_money() {
-    let mut h = Harness::new(pool_config(PaymentRule::AllPay, PricingRule::Eip1559), 16, &[5_000, 5_000], false);
+    let mut h = Harness::new(
+        pool_config(PaymentRule::AllPay, PricingRule::Eip1559),
+        16,
+        &[5_000, 5_000],
+        false,
+    );
     let buy = h.buy(0, 0, 1, 1_000, 1);
     h.step(vec![buy], 0);
     // The burst raised the price for the next slot (by at most 1/8).
@@ -32,7 +37,13 @@ fn buying_then_selling_back_never_mints_money() {
     // The only holder is drawn in block 2 before its operations: one ticket fewer to sell.
     let held = h.state_at(2).builders[0].pool_tickets - 1;
     let sale = h.sell(0, 1, held, 2);
-    let block = h.produce(2, BlockContents { ticket_sales: vec![sale], ..Default::default() });
+    let block = h.produce(
+        2,
+        BlockContents {
+            ticket_sales: vec![sale],
+            ..Default::default()
+        },
+    );
     h.apply(&block).unwrap();
     let refund = h.state.builders[0].balance - before;
     // Paid 1,000 for 1,000 tickets; whatever was drawn, no sale returns more than cost.
@@ -43,14 +54,25 @@ fn buying_then_selling_back_never_mints_money() {
 
 #[test]
 fn winner_pay_pool_refunds_exactly_the_escrow() {
-    let mut h = Harness::new(pool_config(PaymentRule::WinnerPay, PricingRule::Fixed), 16, &[100, 100], false);
+    let mut h = Harness::new(
+        pool_config(PaymentRule::WinnerPay, PricingRule::Fixed),
+        16,
+        &[100, 100],
+        false,
+    );
     h.step(vec![h.buy(0, 0, 1, 10, 1)], 0);
     // Block 2 first draws (and charges) one of builder 0's tickets, then sells the rest.
     let held = h.state_at(2).builders[0].pool_tickets - 1;
     let escrow = h.state_at(2).builders[0].pool_paid - 1;
     assert_eq!(escrow, held, "one Gwei per ticket still held");
     let sale = h.sell(0, 1, held, 2);
-    let block = h.produce(2, BlockContents { ticket_sales: vec![sale], ..Default::default() });
+    let block = h.produce(
+        2,
+        BlockContents {
+            ticket_sales: vec![sale],
+            ..Default::default()
+        },
+    );
     h.apply(&block).unwrap();
     assert_eq!(h.state.builders[0].pool_paid, 0);
     assert_eq!(h.state.builders[0].balance, 100 - 10 + escrow);
@@ -68,12 +90,20 @@ fn a_block_cannot_steer_its_own_draw() {
         // Fill the market for a few slots so draws have something to pick from.
         for i in 0..6u64 {
             let slot = h.state.slot + 1;
-            let target = if lifetime == TicketLifetime::Round { slot + lookahead + 1 } else { slot };
+            let target = if lifetime == TicketLifetime::Round {
+                slot + lookahead + 1
+            } else {
+                slot
+            };
             let ops = (0..3).map(|b| h.buy(b, i, target, 1 + b, slot)).collect();
             h.step(ops, 0);
         }
         let slot = h.state.slot + 1;
-        let target = if lifetime == TicketLifetime::Round { slot + lookahead + 1 } else { slot };
+        let target = if lifetime == TicketLifetime::Round {
+            slot + lookahead + 1
+        } else {
+            slot
+        };
         let with_purchases = BlockContents {
             ticket_purchases: vec![h.buy(2, 6, target, 500, slot)],
             ..Default::default()
@@ -82,8 +112,22 @@ fn a_block_cannot_steer_its_own_draw() {
         let steered = h.produce(slot, with_purchases);
         let mut a = h.state.clone();
         let mut b = h.state.clone();
-        state_transition(&mut a, &plain, SignatureStrategy::Skip, &h.cache, StateRootCheck::Verify).unwrap();
-        state_transition(&mut b, &steered, SignatureStrategy::Skip, &h.cache, StateRootCheck::Verify).unwrap();
+        state_transition(
+            &mut a,
+            &plain,
+            SignatureStrategy::Skip,
+            &h.cache,
+            StateRootCheck::Verify,
+        )
+        .unwrap();
+        state_transition(
+            &mut b,
+            &steered,
+            SignatureStrategy::Skip,
+            &h.cache,
+            StateRootCheck::Verify,
+        )
+        .unwrap();
         assert_eq!(
             get_builder_assignment(&a, slot + lookahead),
             get_builder_assignment(&b, slot + lookahead),
@@ -98,9 +142,14 @@ fn bidding_for_the_round_that_closes_in_the_block_is_refused() {
     let slot = h.state.slot + 1;
     let closing = slot + h.state.config.ticket_lookahead;
     let late = h.buy(0, 0, closing, 5, slot);
-    let contents = BlockContents { ticket_purchases: vec![late], ..Default::default() };
+    let contents = BlockContents {
+        ticket_purchases: vec![late],
+        ..Default::default()
+    };
     let err = etn_state::produce::produce_block(&h.state, slot, None, contents).unwrap_err();
-    assert!(matches!(err, StateError::OutsideWindow { target, earliest, .. } if target == closing && earliest == closing + 1));
+    assert!(
+        matches!(err, StateError::OutsideWindow { target, earliest, .. } if target == closing && earliest == closing + 1)
+    );
     h.step(vec![], 0);
 }
 
@@ -123,14 +172,20 @@ fn slashed_validators_are_passed_over_as_proposers() {
 fn genesis_refuses_underfunded_or_oversized_validator_sets() {
     let mut input = devnet_genesis_input(ChainConfig::minimal(), 0, 4, &[]);
     input.validators[2].1 = MAX_EFFECTIVE_BALANCE - 1;
-    assert!(matches!(initialize_beacon_state(&input), Err(StateError::MalformedState(_))));
+    assert!(matches!(
+        initialize_beacon_state(&input),
+        Err(StateError::MalformedState(_))
+    ));
     let mut config = ChainConfig::minimal();
     config.max_committees_per_slot = 1;
     config.slots_per_epoch = 2;
     let mut input = devnet_genesis_input(config, 0, 1, &[]);
     let key = input.validators[0];
     input.validators = vec![key; 2 * MAX_VALIDATORS_PER_COMMITTEE + 1];
-    assert!(matches!(initialize_beacon_state(&input), Err(StateError::MalformedState(_))));
+    assert!(matches!(
+        initialize_beacon_state(&input),
+        Err(StateError::MalformedState(_))
+    ));
 }
 
 #[test]
@@ -141,19 +196,39 @@ fn malformed_states_are_refused_before_anything_runs() {
         Box::new(|s| {
             s.ticket_rounds[10].slot = 10;
             s.ticket_rounds[10].bids = vec![
-                TicketBid { builder_index: 1, tickets: 1, paid: 1 },
-                TicketBid { builder_index: 0, tickets: 1, paid: 1 },
+                TicketBid {
+                    builder_index: 1,
+                    tickets: 1,
+                    paid: 1,
+                },
+                TicketBid {
+                    builder_index: 0,
+                    tickets: 1,
+                    paid: 1,
+                },
             ]
             .try_into()
             .unwrap();
         }),
         Box::new(|s| {
             s.ticket_rounds[10].slot = 11;
-            s.ticket_rounds[10].bids = vec![TicketBid { builder_index: 0, tickets: 1, paid: 1 }].try_into().unwrap();
+            s.ticket_rounds[10].bids = vec![TicketBid {
+                builder_index: 0,
+                tickets: 1,
+                paid: 1,
+            }]
+            .try_into()
+            .unwrap();
         }),
         Box::new(|s| {
             s.ticket_rounds[10].slot = 10;
-            s.ticket_rounds[10].bids = vec![TicketBid { builder_index: 7, tickets: 1, paid: 1 }].try_into().unwrap();
+            s.ticket_rounds[10].bids = vec![TicketBid {
+                builder_index: 7,
+                tickets: 1,
+                paid: 1,
+            }]
+            .try_into()
+            .unwrap();
         }),
         Box::new(|s| s.builder_assignments[3].builder_index = 9),
         Box::new(|s| s.validators[0].effective_balance = 1),
@@ -177,6 +252,10 @@ fn malformed_states_are_refused_before_anything_runs() {
             continue;
         }
         assert!(result.is_err(), "corruption #{i} was accepted");
-        assert_eq!(hash_tree_root(&state).unwrap(), before, "corruption #{i} changed the state");
+        assert_eq!(
+            hash_tree_root(&state).unwrap(),
+            before,
+            "corruption #{i} changed the state"
+        );
     }
 }

@@ -45,6 +45,14 @@ fn tampered_block(
     sign_block(&state, block.clone(), h.validator_key(block.proposer_index)).unwrap()
 }
 
+/// The state a block at the next slot reaches just before its operations: slots
+/// advanced, header, RANDAO, builder assignment and payload applied.
+fn pre_operations_state(h: &Harness) -> BeaconState {
+    produce_block(&h.state, h.state.slot + 1, None, BlockContents::default())
+        .unwrap()
+        .1
+}
+
 /// Applies `block`, expects `expected`, and checks that the state is unchanged.
 #[track_caller]
 fn assert_block_rejected(h: &mut Harness, block: &SignedBeaconBlock, expected: StateError) {
@@ -238,9 +246,9 @@ fn assert_purchase_rejected(h: &mut Harness, op: SignedBuyTickets, expected: Sta
         b.body.ticket_purchases = vec![op.clone()].try_into().unwrap()
     });
     assert_block_rejected(h, &block, expected.clone());
-    // The operation on its own, against the state at the slot, is rejected the same way
-    // and leaves that state untouched.
-    let mut state = h.state_at(h.state.slot + 1);
+    // The operation on its own, against the state the block reaches before its
+    // operations, is rejected the same way and leaves that state untouched.
+    let mut state = pre_operations_state(h);
     let before = hash_tree_root(&state).unwrap();
     let mechanism = state.config.mechanism().unwrap();
     let mut verifier = SignatureVerifier::new(SignatureStrategy::Individual, &h.cache);
@@ -372,7 +380,7 @@ fn duplicate_attestation_in_a_block() {
 #[test]
 fn round_full() {
     let mut config = ChainConfig::minimal();
-    config.round_window = 64;
+    config.round_window = 63;
     let builders = vec![10; MAX_BIDS_PER_ROUND + 1];
     let mut h = Harness::new(config, 16, &builders, false);
     let target = h.state.slot + 1 + h.state.config.ticket_lookahead + 60;
@@ -403,7 +411,7 @@ fn assert_sale_rejected(h: &mut Harness, op: SignedSellTickets, expected: StateE
         b.body.ticket_sales = vec![op.clone()].try_into().unwrap()
     });
     assert_block_rejected(h, &block, expected.clone());
-    let mut state = h.state_at(h.state.slot + 1);
+    let mut state = pre_operations_state(h);
     let before = hash_tree_root(&state).unwrap();
     let mechanism = state.config.mechanism().unwrap();
     let mut verifier = SignatureVerifier::new(SignatureStrategy::Individual, &h.cache);
@@ -423,8 +431,8 @@ fn sell_back_rejections() {
     let mut h = pool_harness(PaymentRule::AllPay, true);
     let buy = h.buy(0, 0, 1, 5, 1);
     h.step(vec![buy], 0);
-    // One pooled ticket is drawn at the start of every slot: count at the inclusion slot.
-    let held = h.state_at(2).builders[0].pool_tickets;
+    // Block 2 draws one pooled ticket before its operations: count what is left then.
+    let held = pre_operations_state(&h).builders[0].pool_tickets;
     let too_many = h.sell(0, 1, held + 1, 2);
     assert_sale_rejected(
         &mut h,

@@ -53,10 +53,6 @@ pub enum StateError {
     WrongProposer { expected: u64, got: u64 },
     #[error("block parent {got} is not the latest block {expected}")]
     WrongParent { expected: Root, got: Root },
-    #[error("proposer {0} is slashed")]
-    ProposerSlashed(u64),
-    #[error("unknown validator index {0}")]
-    UnknownValidator(u64),
     #[error("block state root {got} does not match the computed {expected}")]
     StateRootMismatch { expected: Root, got: Root },
 

@@ -27,12 +27,14 @@ pub fn initialize_beacon_state(input: &GenesisInput) -> Result<BeaconState, Stat
     }
     // Every committee must fit an aggregation bitlist.
     let config = &input.config;
-    let capacity = (MAX_VALIDATORS_PER_COMMITTEE as u64)
-        .saturating_mul(config.max_committees_per_slot)
-        .saturating_mul(config.slots_per_epoch);
-    if input.validators.len() as u64 > capacity {
+    let n = input.validators.len() as u64;
+    let spe = config.slots_per_epoch.max(1);
+    let per_slot = (n / spe / config.target_committee_size.max(1))
+        .clamp(1, config.max_committees_per_slot.max(1));
+    let largest_committee = n.div_ceil(spe.saturating_mul(per_slot));
+    if largest_committee > MAX_VALIDATORS_PER_COMMITTEE as u64 {
         return Err(StateError::MalformedState(
-            "more validators than committees of MAX_VALIDATORS_PER_COMMITTEE can hold",
+            "committees would exceed MAX_VALIDATORS_PER_COMMITTEE members",
         ));
     }
     if input

@@ -87,8 +87,10 @@ pub fn process_ticket_slot(
 /// It runs inside the slot's block, after the RANDAO reveal and before the block's
 /// operations, or at the end of a slot that has no block. So the proposer who knows the
 /// reveal cannot change the tickets it draws over (its own purchases and sales come after
-/// the draw), and the proposers who included those tickets did not know the reveal: the
-/// only lever left is withholding the block, RANDAO's usual one-bit bias.
+/// the draw), and the proposers who included those tickets did not know the reveal. What
+/// is left is RANDAO's usual bias: a proposer may withhold its block, and when a slot
+/// ends empty the draw uses the mix of the block before it, whose proposer could have
+/// predicted that seed had it also known the slot would be empty.
 pub fn process_builder_assignment(
     state: &mut BeaconState,
     mechanism: &Mechanism,

@@ -90,7 +90,10 @@ fn configs() -> Vec<ChainConfig> {
                     c.payment_rule = payment.code();
                     c.ticket_lifetime = lifetime.code();
                     c.payment_destination = destination.code();
-                    c.sell_back = *lifetime == TicketLifetime::Pool;
+                    // All-pay sell-back with smoothing is refused by config validation.
+                    c.sell_back = *lifetime == TicketLifetime::Pool
+                        && !(*payment == PaymentRule::AllPay
+                            && *destination == PaymentDestination::Smooth);
                     // Alternate pricing so both rules meet every combination.
                     c.pricing_rule = if out.len() % 2 == 0 {
                         PricingRule::Fixed

@@ -186,6 +186,47 @@ fn genesis_refuses_underfunded_or_oversized_validator_sets() {
         initialize_beacon_state(&input),
         Err(StateError::MalformedState(_))
     ));
+    input.validators = vec![key; 2 * MAX_VALIDATORS_PER_COMMITTEE];
+    assert!(initialize_beacon_state(&input).is_ok(), "exactly full committees fit");
+    // Few, large committees: the count per slot is what bounds their size.
+    let mut config = ChainConfig::minimal();
+    config.target_committee_size = 3000;
+    config.slots_per_epoch = 2;
+    let mut input = devnet_genesis_input(config, 0, 1, &[]);
+    let key = input.validators[0];
+    input.validators = vec![key; 8000];
+    assert!(matches!(
+        initialize_beacon_state(&input),
+        Err(StateError::MalformedState(_))
+    ));
+}
+
+#[test]
+fn buying_and_selling_back_in_one_slot_does_not_move_the_price() {
+    let mut h = Harness::new(
+        pool_config(PaymentRule::AllPay, PricingRule::Eip1559),
+        16,
+        &[5_000],
+        false,
+    );
+    h.step(vec![h.buy(0, 0, 1, 100, 1)], 0);
+    let price = h.state_at(2).ticket_price;
+    let buy = h.buy(0, 1, 2, 100, 2);
+    let sell = h.sell(0, 2, 100, 2);
+    let block = h.produce(
+        2,
+        BlockContents {
+            ticket_purchases: vec![buy],
+            ticket_sales: vec![sell],
+            ..Default::default()
+        },
+    );
+    h.apply(&block).unwrap();
+    assert!(
+        h.state_at(3).ticket_price <= price,
+        "a round trip pushed the price from {price} to {}",
+        h.state_at(3).ticket_price
+    );
 }
 
 #[test]

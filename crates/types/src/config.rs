@@ -175,6 +175,15 @@ impl ChainConfig {
         if self.sell_back && lifetime != TicketLifetime::Pool {
             return Err(ConfigError::SellBackNeedsPool);
         }
+        // Under all-pay a sell-back is paid by new issuance. With `burn` that only undoes
+        // part of a burn; with `smooth` the purchase price has already gone to validators,
+        // so buying and selling back would mint money for them.
+        if self.sell_back
+            && payment == PaymentRule::AllPay
+            && destination == PaymentDestination::Smooth
+        {
+            return Err(ConfigError::SellBackNeedsBurn);
+        }
         if self.ticket_lookahead == 0 || self.ticket_lookahead >= ASSIGNMENT_HISTORY as u64 {
             return Err(ConfigError::OutOfRange {
                 field: "ticket_lookahead",
@@ -182,12 +191,13 @@ impl ChainConfig {
                 range: "1..=63",
             });
         }
-        // Open rounds plus the one closing in the current block must fit the ring.
-        if self.round_window == 0 || self.round_window >= TICKET_ROUND_SLOTS as u64 {
+        // The rounds open for purchase must fit the ring (a block closes its round before
+        // applying its purchases, so at most `round_window` rounds hold bids at once).
+        if self.round_window == 0 || self.round_window > TICKET_ROUND_SLOTS as u64 {
             return Err(ConfigError::OutOfRange {
                 field: "round_window",
                 value: self.round_window,
-                range: "1..=63",
+                range: "1..=64",
             });
         }
         if self.base_ticket_price == 0 {
@@ -259,6 +269,8 @@ pub enum ConfigError {
     },
     #[error("sell-back is only defined for the pool ticket lifetime")]
     SellBackNeedsPool,
+    #[error("all-pay sell-back needs the burn destination (with smooth it would mint money)")]
+    SellBackNeedsBurn,
 }
 
 /// Who wins a round (or a pool draw), given each builder's tickets.
@@ -547,6 +559,16 @@ mod tests {
         let mut c = ChainConfig::minimal();
         c.sell_back = true;
         assert_eq!(c.mechanism(), Err(ConfigError::SellBackNeedsPool));
+        let mut c = ChainConfig::minimal();
+        c.ticket_lifetime = TicketLifetime::Pool.code();
+        c.sell_back = true;
+        c.payment_destination = PaymentDestination::Smooth.code();
+        assert_eq!(c.mechanism(), Err(ConfigError::SellBackNeedsBurn));
+        c.payment_rule = PaymentRule::WinnerPay.code();
+        assert!(
+            c.mechanism().is_ok(),
+            "winner-pay sell-back refunds escrow: no issuance"
+        );
         let mut c = ChainConfig::minimal();
         c.alpha_numerator = 1;
         assert!(c.mechanism().is_err());

@@ -35,13 +35,6 @@ pub fn process_block_header(
             got: block.parent_root,
         });
     }
-    let proposer = state
-        .validators
-        .get(expected as usize)
-        .ok_or(StateError::UnknownValidator(expected))?;
-    if proposer.slashed {
-        return Err(StateError::ProposerSlashed(expected));
-    }
     state.latest_block_header = BeaconBlockHeader {
         slot: block.slot,
         proposer_index: block.proposer_index,

@@ -220,7 +220,7 @@ pub fn process_sell_tickets(
         MechanismError::NotEnoughTickets { requested, held } => {
             StateError::NotEnoughTickets { requested, held }
         }
-        _ => StateError::AmountOverflow,
+        other => StateError::Mechanism(other),
     })?;
     let floor = u128::from(op.min_price) * u128::from(op.tickets);
     if u128::from(payout) < floor {
@@ -266,5 +266,8 @@ pub fn process_sell_tickets(
         // The payment was held in escrow: hand it back.
         PaymentRule::WinnerPay => acc.total_refunded += payout,
     }
+    // Tickets sold back are negative demand: buying and selling back in one slot must
+    // not push an EIP-1559 price up for free.
+    acc.tickets_sold_in_slot = acc.tickets_sold_in_slot.saturating_sub(op.tickets);
     Ok(())
 }

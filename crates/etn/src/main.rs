@@ -27,6 +27,9 @@ enum Command {
     /// Equilibria, revenue, fairness and Sybil checks of the allocation rules.
     #[command(subcommand)]
     Mechanism(cmd::mechanism::MechanismCommand),
+    /// Tools for testing the node itself.
+    #[command(subcommand, hide = true)]
+    Debug(cmd::debug::DebugCommand),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Genesis(args) => cmd::genesis::run(args),
         Command::Mechanism(command) => cmd::mechanism::run(command),
+        Command::Debug(command) => cmd::debug::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

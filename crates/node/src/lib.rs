@@ -1,1 +1,12 @@
-//! placeholder
+//! The etn node: the chain (fork choice + store + state transition), and the tokio
+//! wiring that feeds it.
+
+pub mod chain;
+pub mod clock;
+pub mod keys;
+pub mod service;
+
+pub use chain::{Chain, ChainError, Changes, Head, ImportOutcome};
+pub use clock::{Clock, ManualClock, SlotClock, SystemClock};
+pub use keys::LocalKeys;
+pub use service::{ChainEvent, ChainHandle, ChainStatus, ServiceStopped};

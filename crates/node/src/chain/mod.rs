@@ -61,6 +61,9 @@ pub struct Chain<S: ChainStore> {
     /// The checkpoints last persisted, to notice when fork choice moves them.
     justified: Checkpoint,
     finalized: Checkpoint,
+    /// How imported blocks' signatures are checked: batched by default; `Skip` only for
+    /// experiments and benchmarks that run BLS-free chains.
+    signatures: SignatureStrategy,
 }
 
 impl<S: ChainStore> Chain<S> {
@@ -82,6 +85,7 @@ impl<S: ChainStore> Chain<S> {
             },
             justified: loaded.fork_choice_justified,
             finalized: loaded.fork_choice_finalized,
+            signatures: SignatureStrategy::Bulk,
         };
         let head_root = chain.fork_choice.get_head()?;
         chain.state_for(&head_root)?;
@@ -95,6 +99,11 @@ impl<S: ChainStore> Chain<S> {
 
     pub fn head(&self) -> Head {
         self.head
+    }
+
+    /// Chooses how imported blocks' signatures are checked (default: batched).
+    pub fn set_signature_strategy(&mut self, strategy: SignatureStrategy) {
+        self.signatures = strategy;
     }
 
     pub fn genesis_root(&self) -> Root {
@@ -216,7 +225,7 @@ impl<S: ChainStore> Chain<S> {
         state_transition(
             &mut post,
             block,
-            SignatureStrategy::Bulk,
+            self.signatures,
             &self.pubkeys,
             StateRootCheck::Verify,
         )?;

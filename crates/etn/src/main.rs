@@ -27,6 +27,12 @@ enum Command {
     /// Equilibria, revenue, fairness and Sybil checks of the allocation rules.
     #[command(subcommand)]
     Mechanism(cmd::mechanism::MechanismCommand),
+    /// Run an experiment: the real state transition (or a devnet) with builder agents,
+    /// compared with the equilibrium theory.
+    Experiment(cmd::experiment::ExperimentArgs),
+    /// Conformance vectors: generate them from the spec implementation, or run them.
+    #[command(subcommand)]
+    Spectest(cmd::spectest::SpectestCommand),
     /// Tools for testing the node itself.
     #[command(subcommand, hide = true)]
     Debug(cmd::debug::DebugCommand),
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
         Command::Genesis(args) => cmd::genesis::run(args),
         Command::Mechanism(command) => cmd::mechanism::run(command),
         Command::Debug(command) => cmd::debug::run(command),
+        Command::Experiment(args) => cmd::experiment::run(args),
+        Command::Spectest(command) => cmd::spectest::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,7 @@
 //! One module per `etn` subcommand.
 
 pub mod debug;
+pub mod experiment;
 pub mod genesis;
 pub mod mechanism;
+pub mod spectest;

@@ -100,6 +100,10 @@ pub fn process_builder_assignment(
         TicketLifetime::Round => close_ticket_round(state, target, mechanism)?,
         TicketLifetime::Pool => draw_ticket(state, target, mechanism)?,
     };
+    if assignment.builder_index != NO_BUILDER {
+        let winner = &mut state.builders[assignment.builder_index as usize];
+        winner.slots_won = winner.slots_won.saturating_add(1);
+    }
     state.builder_assignments[(target % ASSIGNMENT_HISTORY as u64) as usize] = assignment;
     Ok(())
 }

@@ -187,7 +187,10 @@ fn genesis_refuses_underfunded_or_oversized_validator_sets() {
         Err(StateError::MalformedState(_))
     ));
     input.validators = vec![key; 2 * MAX_VALIDATORS_PER_COMMITTEE];
-    assert!(initialize_beacon_state(&input).is_ok(), "exactly full committees fit");
+    assert!(
+        initialize_beacon_state(&input).is_ok(),
+        "exactly full committees fit"
+    );
     // Few, large committees: the count per slot is what bounds their size.
     let mut config = ChainConfig::minimal();
     config.target_committee_size = 3000;
@@ -299,4 +302,22 @@ fn malformed_states_are_refused_before_anything_runs() {
             "corruption #{i} changed the state"
         );
     }
+}
+
+#[test]
+fn assigned_slots_are_counted_per_builder() {
+    let mut h = Harness::new(ChainConfig::minimal(), 16, &[1_000, 1_000], false);
+    let lookahead = h.state.config.ticket_lookahead;
+    let mut assigned = 0u64;
+    for i in 0..20u64 {
+        let slot = h.state.slot + 1;
+        let target = slot + lookahead + 1;
+        h.step(vec![h.buy(i % 2, i / 2, target, 1, slot)], 0);
+        if get_assigned_builder(&h.state, h.state.slot + lookahead).is_some() {
+            assigned += 1;
+        }
+    }
+    let won: u64 = h.state.builders.iter().map(|b| b.slots_won).sum();
+    assert_eq!(won, assigned);
+    assert!(won > 0);
 }

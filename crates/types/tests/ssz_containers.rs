@@ -160,6 +160,7 @@ fn state() -> BeaconState {
             nonce: 1,
             pool_tickets: 0,
             pool_paid: 0,
+            slots_won: 0,
         })
         .unwrap();
     state.ticket_rounds[44 % TICKET_ROUND_SLOTS] = round();
@@ -243,7 +244,7 @@ container_tests! {
     indexed_attestation: IndexedAttestation = indexed();
     attester_slashing: AttesterSlashing = slashing();
     aggregate_and_proof: SignedAggregateAndProof = SignedAggregateAndProof { message: AggregateAndProof { aggregator_index: 3, aggregate: attestation(), selection_proof: Bytes96([2; 96]) }, signature: Bytes96([3; 96]) };
-    builder: Builder = Builder { pubkey: Bytes48([3; 48]), balance: 9, nonce: 2, pool_tickets: 4, pool_paid: 5 };
+    builder: Builder = Builder { pubkey: Bytes48([3; 48]), balance: 9, nonce: 2, pool_tickets: 4, pool_paid: 5, slots_won: 3 };
     ticket_bid: TicketBid = TicketBid { builder_index: 1, tickets: 2, paid: 3 };
     ticket_round: TicketRound = round();
     assignment: BuilderAssignment = BuilderAssignment { slot: 3, builder_index: 1, revenue: 10, payload_status: 2, inflow: 4 };

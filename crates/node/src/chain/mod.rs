@@ -5,6 +5,7 @@
 //! [`crate::service`] task wraps it and feeds it from channels.
 
 mod error;
+pub mod gossip;
 pub mod op_pool;
 mod persist;
 mod produce;
@@ -64,6 +65,8 @@ pub struct Chain<S: ChainStore> {
     /// How imported blocks' signatures are checked: batched by default; `Skip` only for
     /// experiments and benchmarks that run BLS-free chains.
     signatures: SignatureStrategy,
+    /// Gossip already seen, to ignore duplicates.
+    seen: gossip::SeenCache,
 }
 
 impl<S: ChainStore> Chain<S> {
@@ -86,6 +89,7 @@ impl<S: ChainStore> Chain<S> {
             justified: loaded.fork_choice_justified,
             finalized: loaded.fork_choice_finalized,
             signatures: SignatureStrategy::Bulk,
+            seen: gossip::SeenCache::default(),
         };
         let head_root = chain.fork_choice.get_head()?;
         chain.state_for(&head_root)?;
@@ -176,6 +180,10 @@ impl<S: ChainStore> Chain<S> {
         }
         self.justified = justified;
         self.finalized = finalized;
+        if changes.new_finalized.is_some() {
+            let spe = self.genesis_state.config.slots_per_epoch;
+            self.seen.prune(finalized.epoch.saturating_mul(spe));
+        }
         changes.new_head = self.update_head(head_root)?;
         Ok(changes)
     }

@@ -10,10 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 /// Most operations of each kind kept, so a flood cannot exhaust memory.
 pub const MAX_POOLED: usize = 4096;
 
+/// Most distinct (overlapping) aggregates kept per attestation data.
+const MAX_AGGREGATES_PER_DATA: usize = 4;
+
 #[derive(Debug, Default)]
 pub struct OpPool {
-    /// Aggregates by attestation data; a newer aggregate with a superset of bits wins.
-    attestations: HashMap<AttestationData, Attestation>,
+    /// Aggregates by attestation data. Disjoint aggregates of the same data are merged
+    /// (each node of a devnet aggregates only its own validators; a block needs them all
+    /// together for the 2/3 that finality requires).
+    attestations: HashMap<AttestationData, Vec<Attestation>>,
     purchases: Vec<SignedBuyTickets>,
     sales: Vec<SignedSellTickets>,
     /// At most one payload per slot: the first valid one seen.
@@ -22,19 +27,27 @@ pub struct OpPool {
 }
 
 impl OpPool {
-    /// Adds an aggregate, keeping per attestation data the one with more participants.
+    /// Adds an aggregate: dropped if an existing one already covers it, merged into one
+    /// it does not overlap, otherwise kept beside them (a few per data at most).
     pub fn insert_attestation(&mut self, attestation: Attestation) {
         if self.attestations.len() >= MAX_POOLED
             && !self.attestations.contains_key(&attestation.data)
         {
             return;
         }
-        let count = |a: &Attestation| a.aggregation_bits.iter().filter(|b| **b).count();
-        match self.attestations.get(&attestation.data) {
-            Some(existing) if count(existing) >= count(&attestation) => {}
-            _ => {
-                self.attestations.insert(attestation.data, attestation);
+        let group = self.attestations.entry(attestation.data).or_default();
+        if group.iter().any(|a| covers(a, &attestation)) {
+            return;
+        }
+        group.retain(|a| !covers(&attestation, a));
+        for existing in group.iter_mut() {
+            if let Some(merged) = merge(existing, &attestation) {
+                *existing = merged;
+                return;
             }
+        }
+        if group.len() < MAX_AGGREGATES_PER_DATA {
+            group.push(attestation);
         }
     }
 
@@ -65,6 +78,7 @@ impl OpPool {
         let mut out: Vec<Attestation> = self
             .attestations
             .values()
+            .flatten()
             .filter(|a| a.data.slot < slot && a.data.slot + slots_per_epoch >= slot)
             .cloned()
             .collect();
@@ -128,5 +142,84 @@ impl OpPool {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Whether every participant of `b` is also in `a`.
+fn covers(a: &Attestation, b: &Attestation) -> bool {
+    a.aggregation_bits.len() == b.aggregation_bits.len()
+        && b.aggregation_bits
+            .iter()
+            .zip(a.aggregation_bits.iter())
+            .all(|(in_b, in_a)| !*in_b || *in_a)
+}
+
+/// The union of two aggregates of the same data with no participant in common.
+fn merge(a: &Attestation, b: &Attestation) -> Option<Attestation> {
+    if a.aggregation_bits.len() != b.aggregation_bits.len()
+        || a.aggregation_bits
+            .iter()
+            .zip(b.aggregation_bits.iter())
+            .any(|(x, y)| *x && *y)
+    {
+        return None;
+    }
+    let sa = etn_crypto::Signature::from_bytes_deferred_check(a.signature.as_ref()).ok()?;
+    let sb = etn_crypto::Signature::from_bytes_deferred_check(b.signature.as_ref()).ok()?;
+    let signature = etn_crypto::aggregate_signatures(&[&sa, &sb]).ok()?;
+    let mut bits = a.aggregation_bits.clone();
+    for (i, bit) in b.aggregation_bits.iter().enumerate() {
+        if *bit {
+            bits.set(i, true);
+        }
+    }
+    Some(Attestation {
+        aggregation_bits: bits,
+        data: a.data,
+        signature: Bytes96(signature.to_bytes()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use etn_crypto::devnet_validator_secret_key;
+    use ssz_rs::prelude::Bitlist;
+
+    fn partial(data: AttestationData, members: &[usize], size: usize) -> Attestation {
+        let root = [9u8; 32];
+        let sigs: Vec<_> = members
+            .iter()
+            .map(|m| devnet_validator_secret_key(*m as u64).sign(&root))
+            .collect();
+        let refs: Vec<_> = sigs.iter().collect();
+        let bits: Vec<bool> = (0..size).map(|i| members.contains(&i)).collect();
+        Attestation {
+            aggregation_bits: Bitlist::try_from(bits.as_slice()).unwrap(),
+            data,
+            signature: Bytes96(etn_crypto::aggregate_signatures(&refs).unwrap().to_bytes()),
+        }
+    }
+
+    #[test]
+    fn disjoint_aggregates_merge_and_subsets_are_dropped() {
+        let data = AttestationData {
+            slot: 3,
+            ..Default::default()
+        };
+        let mut pool = OpPool::default();
+        pool.insert_attestation(partial(data, &[0, 1], 6));
+        pool.insert_attestation(partial(data, &[2, 3], 6));
+        pool.insert_attestation(partial(data, &[1], 6));
+        let out = pool.attestations_for(4, 8);
+        assert_eq!(out.len(), 1);
+        let bits: Vec<bool> = out[0].aggregation_bits.iter().map(|b| *b).collect();
+        assert_eq!(bits, vec![true, true, true, true, false, false]);
+        // The merged signature is the aggregate of the four members' signatures.
+        let expected = partial(data, &[0, 1, 2, 3], 6);
+        assert_eq!(out[0].signature, expected.signature);
+        // Overlapping but not covered: kept beside.
+        pool.insert_attestation(partial(data, &[3, 4], 6));
+        assert_eq!(pool.attestations_for(4, 8).len(), 2);
     }
 }

@@ -176,6 +176,7 @@ pub fn state(seed: u64, slot: u64, validators: usize, builders: usize) -> Beacon
             nonce: rng.below(1000),
             pool_tickets: rng.below(50),
             pool_paid: rng.below(50_000),
+            slots_won: 0,
         };
         state.builders.push(builder).expect("within limit");
     }

@@ -20,6 +20,9 @@ pub struct Builder {
     /// ticket is drawn; under all-pay it was collected at purchase and only caps sell-back
     /// payouts (a builder can never sell a ticket back for more than it paid).
     pub pool_paid: Gwei,
+    /// Slots this builder has been assigned: its share of block space, on chain, so
+    /// every node reports the same shares across restarts and reorgs.
+    pub slots_won: u64,
 }
 
 /// One builder's standing bid in one round: tickets held and what they cost.

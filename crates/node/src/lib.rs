@@ -1,6 +1,7 @@
 //! The etn node: the chain (fork choice + store + state transition), and the tokio
 //! wiring that feeds it.
 
+pub mod api;
 pub mod chain;
 pub mod clock;
 pub mod keys;

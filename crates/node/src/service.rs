@@ -4,6 +4,7 @@
 //! sequential step on one consistent view, with no locks around fork choice or the
 //! store; everyone else talks to it through a [`ChainHandle`] and listens to events.
 
+use crate::chain::query::BlockId;
 use crate::chain::{Chain, ChainError, Changes, Head, ImportOutcome};
 use crate::clock::Clock;
 use crate::keys::LocalKeys;
@@ -68,20 +69,72 @@ type ChainJob = Box<dyn FnOnce(&mut dyn ChainView) + Send>;
 
 /// Read access to the chain for callers that need more than [`ChainStatus`] (APIs).
 pub trait ChainView {
+    fn head(&self) -> Head;
+    fn justified(&self) -> Checkpoint;
+    fn finalized(&self) -> Checkpoint;
+    fn current_slot(&self) -> Slot;
+    fn genesis_state(&self) -> &BeaconState;
     fn head_state(&mut self) -> Result<BeaconState, ChainError>;
     fn block(&mut self, root: &Root) -> Result<Option<SignedBeaconBlock>, ChainError>;
-    fn head(&self) -> Head;
+    fn resolve_block(&mut self, id: BlockId) -> Result<Option<Root>, ChainError>;
+    fn resolve_state(&mut self, id: BlockId) -> Result<Option<BeaconState>, ChainError>;
+    fn fork_choice_nodes(&self) -> Vec<etn_fork_choice::NodeSummary>;
+    /// Canonical blocks with slots in `[start, start + count)`, oldest first.
+    fn blocks_by_range(
+        &mut self,
+        start: Slot,
+        count: u64,
+    ) -> Result<Vec<SignedBeaconBlock>, ChainError>;
 }
 
 impl<S: ChainStore> ChainView for Chain<S> {
+    fn head(&self) -> Head {
+        Chain::head(self)
+    }
+    fn justified(&self) -> Checkpoint {
+        Chain::justified(self)
+    }
+    fn finalized(&self) -> Checkpoint {
+        Chain::finalized(self)
+    }
+    fn current_slot(&self) -> Slot {
+        Chain::current_slot(self)
+    }
+    fn genesis_state(&self) -> &BeaconState {
+        Chain::genesis_state(self)
+    }
     fn head_state(&mut self) -> Result<BeaconState, ChainError> {
         Ok(Chain::head_state(self)?.clone())
     }
     fn block(&mut self, root: &Root) -> Result<Option<SignedBeaconBlock>, ChainError> {
         Chain::block(self, root)
     }
-    fn head(&self) -> Head {
-        Chain::head(self)
+    fn resolve_block(&mut self, id: BlockId) -> Result<Option<Root>, ChainError> {
+        Chain::resolve_block(self, id)
+    }
+    fn resolve_state(&mut self, id: BlockId) -> Result<Option<BeaconState>, ChainError> {
+        Chain::resolve_state(self, id)
+    }
+    fn fork_choice_nodes(&self) -> Vec<etn_fork_choice::NodeSummary> {
+        self.fork_choice().nodes()
+    }
+    fn blocks_by_range(
+        &mut self,
+        start: Slot,
+        count: u64,
+    ) -> Result<Vec<SignedBeaconBlock>, ChainError> {
+        let mut out = Vec::new();
+        let end = start
+            .saturating_add(count)
+            .min(Chain::head(self).slot.saturating_add(1));
+        for slot in start..end {
+            if let Some(root) = self.canonical_root_at_slot(slot)?
+                && let Some(block) = Chain::block(self, &root)?
+            {
+                out.push(block);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod gossip;
 pub mod op_pool;
 mod persist;
 mod produce;
+pub mod query;
 mod state_cache;
 
 pub use error::ChainError;

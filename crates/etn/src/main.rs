@@ -4,7 +4,6 @@
 //! arguments and turns errors into a message and a non-zero exit code.
 
 mod cmd;
-mod config_file;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -4,6 +4,9 @@
 pub mod api;
 pub mod chain;
 pub mod clock;
+pub mod config;
+pub mod duties;
+pub mod http;
 pub mod keys;
 pub mod service;
 

@@ -4,6 +4,7 @@
 //! sequential step on one consistent view, with no locks around fork choice or the
 //! store; everyone else talks to it through a [`ChainHandle`] and listens to events.
 
+use crate::chain::gossip::Verdict;
 use crate::chain::query::BlockId;
 use crate::chain::{Chain, ChainError, Changes, Head, ImportOutcome};
 use crate::clock::Clock;
@@ -62,6 +63,26 @@ enum Request {
     Attest(Slot, oneshot::Sender<Result<Vec<Attestation>, ChainError>>),
     Status(oneshot::Sender<ChainStatus>),
     WithChain(ChainJob),
+    Gossip(Box<GossipInput>, oneshot::Sender<GossipResult>),
+}
+
+/// A message received by gossip, to be judged (and, if valid, used) by the chain.
+#[derive(Debug, Clone)]
+pub enum GossipInput {
+    Block(SignedBeaconBlock),
+    Attestation(Attestation),
+    Purchase(SignedBuyTickets),
+    Sale(SignedSellTickets),
+    Payload(SignedExecutionPayload),
+    Slashing(AttesterSlashing),
+}
+
+/// The chain's verdict on a gossip message, and for blocks what importing it did.
+#[derive(Debug)]
+pub struct GossipResult {
+    pub verdict: Verdict,
+    /// For blocks: the import result (`UnknownParent` asks the caller to fetch the parent).
+    pub import: Option<Result<ImportOutcome, ChainError>>,
 }
 
 /// A closure run on the chain inside the service task.
@@ -75,6 +96,8 @@ pub trait ChainView {
     fn current_slot(&self) -> Slot;
     fn genesis_state(&self) -> &BeaconState;
     fn head_state(&mut self) -> Result<BeaconState, ChainError>;
+    /// The head state advanced through empty slots to `slot` (a copy).
+    fn state_at(&mut self, slot: Slot) -> Result<BeaconState, ChainError>;
     fn block(&mut self, root: &Root) -> Result<Option<SignedBeaconBlock>, ChainError>;
     fn resolve_block(&mut self, id: BlockId) -> Result<Option<Root>, ChainError>;
     fn resolve_state(&mut self, id: BlockId) -> Result<Option<BeaconState>, ChainError>;
@@ -105,6 +128,9 @@ impl<S: ChainStore> ChainView for Chain<S> {
     }
     fn head_state(&mut self) -> Result<BeaconState, ChainError> {
         Ok(Chain::head_state(self)?.clone())
+    }
+    fn state_at(&mut self, slot: Slot) -> Result<BeaconState, ChainError> {
+        self.state_at_slot(slot)
     }
     fn block(&mut self, root: &Root) -> Result<Option<SignedBeaconBlock>, ChainError> {
         Chain::block(self, root)
@@ -238,6 +264,11 @@ impl ChainHandle {
         self.call(Request::Status).await
     }
 
+    /// Asks the chain to judge a gossip message (Accept / Ignore / Reject).
+    pub async fn gossip(&self, input: GossipInput) -> Result<GossipResult, ServiceStopped> {
+        self.call(|tx| Request::Gossip(Box::new(input), tx)).await
+    }
+
     /// Runs `f` on the chain inside the service task and returns its result.
     pub async fn with_chain<T: Send + 'static>(
         &self,
@@ -317,6 +348,10 @@ async fn run<S: ChainStore, C: Clock>(
                 });
             }
             Request::WithChain(job) => job(&mut chain),
+            Request::Gossip(input, reply) => {
+                let result = judge(&mut chain, *input, now, &events);
+                let _ = reply.send(result);
+            }
         }
     }
 }
@@ -337,6 +372,36 @@ fn import<S: ChainStore>(
     }
     publish(&outcome.changes, previous, events);
     Ok(outcome)
+}
+
+fn judge<S: ChainStore>(
+    chain: &mut Chain<S>,
+    input: GossipInput,
+    now: u64,
+    events: &broadcast::Sender<ChainEvent>,
+) -> GossipResult {
+    let previous = chain.head().root;
+    let (verdict, import) = match &input {
+        GossipInput::Block(block) => {
+            let (verdict, import) = chain.gossip_block(block, now);
+            if let Some(Ok(outcome)) = &import {
+                if outcome.imported {
+                    let _ = events.send(ChainEvent::Block {
+                        slot: outcome.slot,
+                        root: outcome.root,
+                    });
+                }
+                publish(&outcome.changes, previous, events);
+            }
+            (verdict, import)
+        }
+        GossipInput::Attestation(a) => (chain.gossip_attestation(a, now), None),
+        GossipInput::Purchase(op) => (chain.gossip_purchase(op, now), None),
+        GossipInput::Sale(op) => (chain.gossip_sale(op, now), None),
+        GossipInput::Payload(p) => (chain.gossip_payload(p, now), None),
+        GossipInput::Slashing(s) => (chain.gossip_slashing(s), None),
+    };
+    GossipResult { verdict, import }
 }
 
 fn publish(changes: &Changes, previous: Root, events: &broadcast::Sender<ChainEvent>) {

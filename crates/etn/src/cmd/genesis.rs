@@ -1,8 +1,8 @@
 //! `etn genesis`: write a genesis state, a readable summary, and the devnet keys.
 
-use crate::config_file::{ConfigFile, describe_mechanism};
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use etn_node::config::{ConfigFile, describe_mechanism};
 use etn_state::{devnet_genesis_input, initialize_beacon_state};
 use etn_types::ssz::{encode, hash_tree_root};
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ pub fn run(args: GenesisArgs) -> Result<()> {
     }
     let mut builders = file.builder_balances();
     if let Some(n) = args.builders {
-        builders = vec![crate::config_file::DEFAULT_BUILDER_BALANCE; n];
+        builders = vec![etn_node::config::DEFAULT_BUILDER_BALANCE; n];
     }
     let genesis_time = match args.genesis_time.or(file.genesis.genesis_time) {
         Some(t) => t,

@@ -1,6 +1,6 @@
-//! The YAML configuration file of a chain (`testnet/*.yaml`), in readable names.
+//! The YAML configuration of a chain and its devnet (`testnet/*.yaml`), in readable names.
 //!
-//! Every field is optional and falls back to the preset; `resolve` validates the result
+//! Every field is optional and falls back to the preset; the chain section is validated
 //! with the same rules the state transition applies, so a bad file fails at load time
 //! with a message naming the field, not later inside a node.
 
@@ -23,6 +23,23 @@ pub struct ConfigFile {
     pub chain: ChainSection,
     #[serde(default)]
     pub genesis: GenesisSection,
+    #[serde(default)]
+    pub devnet: DevnetSection,
+}
+
+/// How `etn devnet` lays out its nodes on this machine.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevnetSection {
+    pub nodes: Option<usize>,
+    /// Node `i` listens for peers on `base_p2p_port + i`.
+    pub base_p2p_port: Option<u16>,
+    /// Node `i` serves its HTTP API on `base_api_port + i`.
+    pub base_api_port: Option<u16>,
+    /// Gwei per value unit of the builders' `value`s.
+    pub value_unit_gwei: Option<u64>,
+    /// Seconds between creating the genesis and slot 0 (time for the nodes to start).
+    pub start_delay_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -59,10 +76,21 @@ pub struct GenesisSection {
     pub builders: Option<Vec<BuilderEntry>>,
 }
 
+/// One builder player: its balance (per identity), its value for a slot, how it bids,
+/// through how many identities (a Sybil split), and whether it skips its payloads.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuilderEntry {
     pub balance: Option<Gwei>,
+    /// Value for a slot, in value units (default 1).
+    pub value: Option<f64>,
+    /// A strategy as `etn_mechanism::agents::StrategySpec` reads it (default: the
+    /// equilibrium bid for the chain's rule).
+    pub strategy: Option<serde_yaml_ng::Value>,
+    /// Builder identities the player bids through (default 1).
+    pub identities: Option<usize>,
+    /// Wins slots but never publishes their payloads.
+    pub absent: Option<bool>,
 }
 
 impl ConfigFile {
@@ -130,14 +158,32 @@ impl ConfigFile {
         self.genesis.validators.unwrap_or(DEFAULT_VALIDATORS)
     }
 
-    pub fn builder_balances(&self) -> Vec<Gwei> {
+    /// The builder players (the default: four players of value 1).
+    pub fn players(&self) -> Vec<BuilderEntry> {
         match &self.genesis.builders {
-            Some(builders) => builders
-                .iter()
-                .map(|b| b.balance.unwrap_or(DEFAULT_BUILDER_BALANCE))
-                .collect(),
-            None => vec![DEFAULT_BUILDER_BALANCE; DEFAULT_BUILDERS],
+            Some(builders) => builders.clone(),
+            None => vec![BuilderEntry::default(); DEFAULT_BUILDERS],
         }
+    }
+
+    /// Balances of every builder identity, players' identities in order.
+    pub fn builder_balances(&self) -> Vec<Gwei> {
+        self.players()
+            .iter()
+            .flat_map(|p| {
+                let balance = p.balance.unwrap_or(DEFAULT_BUILDER_BALANCE);
+                std::iter::repeat_n(balance, p.identities.unwrap_or(1).max(1))
+            })
+            .collect()
+    }
+
+    /// The player owning each builder identity.
+    pub fn identity_owners(&self) -> Vec<usize> {
+        self.players()
+            .iter()
+            .enumerate()
+            .flat_map(|(player, p)| std::iter::repeat_n(player, p.identities.unwrap_or(1).max(1)))
+            .collect()
     }
 }
 

@@ -6,5 +6,6 @@
 //! - [`analysis`]: floating-point equilibrium maths used by `etn mechanism` and by
 //!   experiments to predict what the chain should do. Consensus code never calls it.
 
+pub mod agents;
 pub mod analysis;
 pub mod consensus;

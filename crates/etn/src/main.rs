@@ -23,6 +23,10 @@ struct Cli {
 enum Command {
     /// Write a genesis state (and the devnet keys it uses) for a chain config.
     Genesis(cmd::genesis::GenesisArgs),
+    /// Run one node (its validators and builder players) of a chain.
+    Node(cmd::node::NodeArgs),
+    /// Run a local multi-node devnet (4 nodes on loopback by default).
+    Devnet(cmd::devnet::DevnetArgs),
     /// Equilibria, revenue, fairness and Sybil checks of the allocation rules.
     #[command(subcommand)]
     Mechanism(cmd::mechanism::MechanismCommand),
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Genesis(args) => cmd::genesis::run(args),
+        Command::Node(args) => cmd::node::run(args),
+        Command::Devnet(args) => cmd::devnet::run(args),
         Command::Mechanism(command) => cmd::mechanism::run(command),
         Command::Debug(command) => cmd::debug::run(command),
         Command::Experiment(args) => cmd::experiment::run(args),

@@ -5,6 +5,7 @@
 //! with a message naming the field, not later inside a node.
 
 use anyhow::{Context, Result, bail};
+use etn_mechanism::agents::StrategySpec;
 use etn_types::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -93,6 +94,27 @@ pub struct BuilderEntry {
     pub absent: Option<bool>,
 }
 
+impl BuilderEntry {
+    /// The player's strategy (the equilibrium bid when none is given).
+    pub fn strategy_spec(&self) -> Result<StrategySpec> {
+        match &self.strategy {
+            None => Ok(StrategySpec::Equilibrium),
+            Some(serde_yaml_ng::Value::String(name)) => Ok(StrategySpec::from_name(name)?),
+            Some(value) => serde_yaml_ng::from_value(value.clone())
+                .context("invalid builder strategy (a name, or a map with `kind`)"),
+        }
+    }
+
+    /// The player's value for a slot, in value units.
+    pub fn value(&self) -> Result<f64> {
+        let value = self.value.unwrap_or(1.0);
+        if !value.is_finite() || value < 0.0 {
+            bail!("a builder's value must be a finite non-negative number, not {value}");
+        }
+        Ok(value)
+    }
+}
+
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
@@ -175,6 +197,21 @@ impl ConfigFile {
                 std::iter::repeat_n(balance, p.identities.unwrap_or(1).max(1))
             })
             .collect()
+    }
+
+    /// Checks every builder player's value and strategy, naming the first bad one.
+    pub fn check_players(&self) -> Result<()> {
+        for (i, player) in self.players().iter().enumerate() {
+            player
+                .value()
+                .and_then(|_| player.strategy_spec())
+                .and_then(|spec| Ok(spec.build(0, 1)?))
+                .with_context(|| format!("genesis.builders[{i}]"))?;
+            if player.identities == Some(0) {
+                bail!("genesis.builders[{i}]: identities must be at least 1");
+            }
+        }
+        Ok(())
     }
 
     /// The player owning each builder identity.

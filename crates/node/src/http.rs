@@ -130,6 +130,17 @@ pub async fn post_json(
     serde_json::from_slice(&body).map_err(|e| HttpError::Json(addr, e))
 }
 
+/// GETs `path` and returns the body as text (`/metrics`).
+pub async fn get_text(
+    addr: SocketAddr,
+    path: &str,
+    timeout: Duration,
+) -> Result<String, HttpError> {
+    let (status, body) = request(addr, "GET", path, None, timeout).await?;
+    check(addr, path, status, &body)?;
+    String::from_utf8(body).map_err(|_| HttpError::Malformed(addr))
+}
+
 /// GETs `path` and returns only the status code.
 pub async fn get_status(addr: SocketAddr, path: &str, timeout: Duration) -> Result<u16, HttpError> {
     Ok(request(addr, "GET", path, None, timeout).await?.0)

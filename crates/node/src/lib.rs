@@ -5,9 +5,11 @@ pub mod api;
 pub mod chain;
 pub mod clock;
 pub mod config;
+pub mod devnet;
 pub mod duties;
 pub mod http;
 pub mod keys;
+pub mod runtime;
 pub mod service;
 
 pub use chain::{Chain, ChainError, Changes, Head, ImportOutcome};

@@ -24,6 +24,11 @@ pub struct TopicVerdict {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TopicLabel {
+    pub topic: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BuilderLabel {
     pub builder: String,
 }
@@ -45,6 +50,9 @@ pub struct Metrics {
     builder_slots_won: Family<BuilderLabel, Gauge>,
     /// Gossip messages judged by the chain, by topic and verdict.
     pub gossip_messages: Family<TopicVerdict, Counter>,
+    /// Gossip the network refused before the chain saw it (bad snappy, size, SSZ).
+    gossip_undecodable: Family<TopicLabel, Gauge>,
+    peers_banned: Gauge,
     /// Blocks imported (gossip, sync and own).
     pub blocks_imported: Counter,
     /// Blocks produced by this node's validators.
@@ -77,6 +85,8 @@ impl Metrics {
             ticket_price_gwei: Gauge::default(),
             builder_slots_won: Family::default(),
             gossip_messages: Family::default(),
+            gossip_undecodable: Family::default(),
+            peers_banned: Gauge::default(),
             blocks_imported: Counter::default(),
             blocks_proposed: Counter::default(),
             payloads_published: Counter::default(),
@@ -148,6 +158,16 @@ impl Metrics {
                 "etn_gossip_messages",
                 "Gossip messages by topic and verdict",
                 m.gossip_messages.clone(),
+            );
+            r.register(
+                "etn_gossip_undecodable",
+                "Gossip messages refused by the network layer (not snappy, too large, not SSZ)",
+                m.gossip_undecodable.clone(),
+            );
+            r.register(
+                "etn_peers_banned",
+                "Peers banned for a graylisted gossip score",
+                m.peers_banned.clone(),
             );
             r.register(
                 "etn_blocks_imported",
@@ -228,6 +248,14 @@ pub async fn scrape(State(ctx): State<ApiContext>) -> impl IntoResponse {
         }
     }
     set(&m.peers, ctx.network.peers().len() as u64);
+    let wire = ctx.network.wire_stats();
+    for (topic, count) in wire.undecodable {
+        set(
+            &m.gossip_undecodable.get_or_create(&TopicLabel { topic }),
+            count,
+        );
+    }
+    set(&m.peers_banned, wire.peers_banned);
     match m.encode() {
         Ok(text) => (
             StatusCode::OK,

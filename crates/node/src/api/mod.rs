@@ -30,6 +30,18 @@ pub trait NetworkInfo: Send + Sync + 'static {
     fn block_peer(&self, peer: &str) -> Result<(), String>;
     fn unblock_peer(&self, peer: &str) -> Result<(), String>;
     fn blocked_peers(&self) -> Vec<String>;
+    /// Counters only the network layer sees (for `/metrics`).
+    fn wire_stats(&self) -> WireStats {
+        WireStats::default()
+    }
+}
+
+/// What the network refused on its own, before the chain judged anything.
+#[derive(Debug, Clone, Default)]
+pub struct WireStats {
+    /// Per topic: gossip that was not snappy, too large, or not SSZ.
+    pub undecodable: Vec<(String, u64)>,
+    pub peers_banned: u64,
 }
 
 /// One connected peer as the API reports it.

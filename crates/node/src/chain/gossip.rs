@@ -153,9 +153,9 @@ impl<S: ChainStore> Chain<S> {
         if !self.seen.message(data.slot, root) {
             return Verdict::ignore("duplicate attestation");
         }
-        let state = match self.head_state() {
-            Ok(state) => state.clone(),
-            Err(e) => return Verdict::ignore(format!("no head state: {e}")),
+        let state = match self.attestation_state(data) {
+            Ok(state) => state,
+            Err(e) => return Verdict::ignore(format!("no state for the attestation: {e}")),
         };
         if let Err(e) = attesting_indices(&state, attestation) {
             return Verdict::reject(format!("committee mismatch: {e}"));

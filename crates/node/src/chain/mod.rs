@@ -280,13 +280,35 @@ impl<S: ChainStore> Chain<S> {
         now_ms: u64,
     ) -> Result<(), ChainError> {
         self.fork_choice.on_tick(now_ms);
-        let state = self.head_state()?.clone();
+        let state = self.attestation_state(&attestation.data)?;
         let indices = attesting_indices(&state, &attestation)?;
         verify_attestation_signature(&state, &self.pubkeys, &attestation, &indices)?;
         self.fork_choice
             .on_attestation(&indices, &attestation.data, false)?;
         self.op_pool.insert_attestation(attestation);
         Ok(())
+    }
+
+    /// A state whose committees are the ones an attestation was made with: the head's when
+    /// the attested block is on the head's chain, otherwise the attested block's own state
+    /// advanced into the attestation's epoch (after a partition the two forks' shufflings
+    /// may differ, and honest votes for the other fork must still verify).
+    pub fn attestation_state(&mut self, data: &AttestationData) -> Result<BeaconState, ChainError> {
+        let head = self.head.root;
+        let mut state = if self
+            .fork_choice
+            .is_descendant(&data.beacon_block_root, &head)
+        {
+            self.head_state()?.clone()
+        } else {
+            self.state_for(&data.beacon_block_root)?.clone()
+        };
+        // Committees are known one epoch ahead; further than that the state must move on.
+        let spe = state.config.slots_per_epoch.max(1);
+        if state.slot / spe + 1 < data.target.epoch {
+            etn_state::process_slots(&mut state, data.target.epoch.saturating_mul(spe))?;
+        }
+        Ok(state)
     }
 
     pub fn op_pool_mut(&mut self) -> &mut OpPool {

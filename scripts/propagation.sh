@@ -15,7 +15,7 @@ SLOT="${3:-2}"
 cargo build --release --locked -p etn >&2
 DIR="$(mktemp -d)"
 trap 'rm -rf "$DIR"' EXIT
-./target/release/etn devnet --datadir "$DIR/devnet" --nodes "$NODES" --epochs "$EPOCHS" \
+"${CARGO_TARGET_DIR:-target}/release/etn" devnet --datadir "$DIR/devnet" --nodes "$NODES" --epochs "$EPOCHS" \
   --seconds-per-slot "$SLOT" --display quiet --summary "$DIR/summary.json" \
   --base-p2p-port 39000 --base-api-port 35000 --start-delay 3 >"$DIR/devnet.out" 2>&1 &
 DEVNET=$!

@@ -64,6 +64,7 @@ enum Request {
     Status(oneshot::Sender<ChainStatus>),
     WithChain(ChainJob),
     Gossip(Box<GossipInput>, oneshot::Sender<GossipResult>),
+    GossipBlockCheck(Box<SignedBeaconBlock>, oneshot::Sender<GossipResult>),
 }
 
 /// A message received by gossip, to be judged (and, if valid, used) by the chain.
@@ -269,6 +270,16 @@ impl ChainHandle {
         self.call(|tx| Request::Gossip(Box::new(input), tx)).await
     }
 
+    /// The forwarding verdict on a gossiped block without importing it (the caller imports
+    /// it with [`Self::import_block`] after reporting the verdict).
+    pub async fn gossip_block_check(
+        &self,
+        block: SignedBeaconBlock,
+    ) -> Result<GossipResult, ServiceStopped> {
+        self.call(|tx| Request::GossipBlockCheck(Box::new(block), tx))
+            .await
+    }
+
     /// Runs `f` on the chain inside the service task and returns its result.
     pub async fn with_chain<T: Send + 'static>(
         &self,
@@ -351,6 +362,10 @@ async fn run<S: ChainStore, C: Clock>(
             Request::Gossip(input, reply) => {
                 let result = judge(&mut chain, *input, now, &events);
                 let _ = reply.send(result);
+            }
+            Request::GossipBlockCheck(block, reply) => {
+                let (verdict, import) = chain.gossip_block_check(&block, now);
+                let _ = reply.send(GossipResult { verdict, import });
             }
         }
     }

@@ -71,8 +71,12 @@ impl<S: ChainStore> Chain<S> {
             / (config.seconds_per_slot.max(1) * 1000)
     }
 
-    /// Judges a gossiped block, importing it if it is valid.
-    pub fn gossip_block(
+    /// The forwarding verdict on a gossiped block: everything short of the state
+    /// transition (timeliness, proposer signature, first of its proposer and slot, known
+    /// parent). A block that passes is forwarded at once and imported right after, so a
+    /// block crosses each hop in the time of one signature check, not of a full import.
+    /// `Some(UnknownParent)` asks the caller to fetch the parent.
+    pub fn gossip_block_check(
         &mut self,
         block: &SignedBeaconBlock,
         now_ms: u64,
@@ -118,6 +122,20 @@ impl<S: ChainStore> Chain<S> {
                 Verdict::ignore("unknown parent"),
                 Some(Err(ChainError::UnknownParent(message.parent_root))),
             );
+        }
+        (Verdict::Accept, None)
+    }
+
+    /// Judges a gossiped block and imports it if it may be forwarded: the import's result
+    /// decides the final verdict (a block that fails the state transition is rejected).
+    pub fn gossip_block(
+        &mut self,
+        block: &SignedBeaconBlock,
+        now_ms: u64,
+    ) -> (Verdict, Option<Result<ImportOutcome, ChainError>>) {
+        let (verdict, early) = self.gossip_block_check(block, now_ms);
+        if verdict != Verdict::Accept {
+            return (verdict, early);
         }
         match self.import_block(block, now_ms) {
             Ok(outcome) => (Verdict::Accept, Some(Ok(outcome))),

@@ -85,7 +85,12 @@ impl NetworkLoop {
             GossipMessage::Block(b) => Some((**b).clone()),
             _ => None,
         };
-        let result = self.chain.gossip(to_input(message)).await?;
+        // Blocks are forwarded once their proposer signature checks out and imported right
+        // after; every other message is judged (and used) in one step.
+        let result = match &block {
+            Some(block) => self.chain.gossip_block_check(block.clone()).await?,
+            None => self.chain.gossip(to_input(message)).await?,
+        };
         let (validation, label) = match &result.verdict {
             Verdict::Accept => (Validation::Accept, "accept"),
             Verdict::Ignore(why) => {
@@ -99,17 +104,24 @@ impl NetworkLoop {
         };
         self.metrics.record_gossip(topic, label);
         self.network.report(id, source, validation);
-        match (result.import, block) {
-            (Some(Ok(outcome)), _) if outcome.imported => {
-                self.metrics.blocks_imported.inc();
-                // The propagation measurement (scripts/propagation.sh) reads this line.
-                tracing::info!(slot = outcome.slot, root = %outcome.root, "imported gossip block");
-            }
+        let Some(block) = block else {
+            return Ok(());
+        };
+        match result.import {
             // While far behind, range sync fetches the ancestors anyway.
-            (Some(Err(ChainError::UnknownParent(parent))), Some(block))
-                if !self.sync.is_syncing() =>
-            {
+            Some(Err(ChainError::UnknownParent(parent))) if !self.sync.is_syncing() => {
                 self.sync.start_lookup(source, parent, vec![block]);
+            }
+            _ if result.verdict == Verdict::Accept => {
+                match self.chain.import_block(block).await? {
+                    Ok(outcome) if outcome.imported => {
+                        self.metrics.blocks_imported.inc();
+                        // The propagation measurement (scripts/propagation.sh) reads this.
+                        tracing::info!(slot = outcome.slot, root = %outcome.root, "imported gossip block");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(%source, "a forwarded block failed to import: {e}"),
+                }
             }
             _ => {}
         }

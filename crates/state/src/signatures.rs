@@ -20,6 +20,10 @@ pub enum SignatureStrategy {
     Individual,
     /// Verify all of a block's signatures together, with one batch check at the end.
     Bulk,
+    /// Like `Bulk`, but the block's proposer signature is trusted: the caller checked it
+    /// already (a node does so before forwarding a gossiped block), and checking it twice
+    /// would cost a pairing on every node for every block.
+    BulkProposerVerified,
     /// Trust every signature (the caller verified them, or an experiment opts out).
     Skip,
 }

@@ -44,12 +44,14 @@ pub fn state_transition(
         .into_iter()
         .collect();
     let epoch = compute_epoch_at_slot(&post, message.slot);
-    verifier.check(
-        SignedObject::BlockProposal,
-        &block.signature,
-        signers,
-        || signing_root(&post, message, DOMAIN_BEACON_PROPOSER, epoch),
-    )?;
+    if strategy != SignatureStrategy::BulkProposerVerified {
+        verifier.check(
+            SignedObject::BlockProposal,
+            &block.signature,
+            signers,
+            || signing_root(&post, message, DOMAIN_BEACON_PROPOSER, epoch),
+        )?;
+    }
     process_block(&mut post, message, &mut verifier)?;
     verifier.finish()?;
     if root_check == StateRootCheck::Verify {

@@ -810,3 +810,54 @@ fn attester_slashing_rejections_and_success() {
     assert!(h.state.validators[2].slashed);
     assert!(!h.state.validators[1].slashed && !h.state.validators[3].slashed);
 }
+
+/// `BulkProposerVerified` trusts only the proposer signature (the caller checked it
+/// before forwarding): a wrong one passes, every other signature is still verified.
+#[test]
+fn proposer_verified_strategy_trusts_only_the_proposer_signature() {
+    let h = harness();
+    let pubkeys = PubkeyCache::build(&h.state);
+    let mut block = h.produce(1, BlockContents::default());
+    block.signature = Bytes96(h.validator_key(0).sign(b"something else").to_bytes());
+    let mut state = h.state.clone();
+    let bulk = state_transition(
+        &mut state,
+        &block,
+        SignatureStrategy::Bulk,
+        &pubkeys,
+        StateRootCheck::Verify,
+    );
+    assert_eq!(
+        bulk,
+        Err(StateError::InvalidSignature(SignedObject::BlockProposal))
+    );
+    state_transition(
+        &mut state,
+        &block,
+        SignatureStrategy::BulkProposerVerified,
+        &pubkeys,
+        StateRootCheck::Verify,
+    )
+    .expect("the proposer signature is trusted");
+
+    let bad_reveal = tampered_block(&h, BlockContents::default(), |b| {
+        b.body.randao_reveal = Bytes96(h.validator_key(1).sign(b"not an epoch").to_bytes())
+    });
+    let mut state = h.state.clone();
+    let err = state_transition(
+        &mut state,
+        &bad_reveal,
+        SignatureStrategy::BulkProposerVerified,
+        &pubkeys,
+        StateRootCheck::Verify,
+    )
+    .expect_err("other signatures are still checked");
+    assert!(
+        matches!(
+            err,
+            StateError::InvalidRandaoReveal | StateError::InvalidSignature(_)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(state, h.state, "a rejected block must not change the state");
+}

@@ -123,6 +123,7 @@ impl<S: ChainStore> Chain<S> {
                 Some(Err(ChainError::UnknownParent(message.parent_root))),
             );
         }
+        self.verified_proposals.insert(root);
         (Verdict::Accept, None)
     }
 

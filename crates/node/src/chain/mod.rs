@@ -22,6 +22,7 @@ use etn_store::{ChainStore, StoreBatch};
 use etn_types::ssz::hash_tree_root;
 use etn_types::*;
 use state_cache::StateCache;
+use std::collections::HashSet;
 
 /// Post-states kept in memory (about four epochs of the minimal preset).
 const STATE_CACHE_SIZE: usize = 32;
@@ -68,6 +69,9 @@ pub struct Chain<S: ChainStore> {
     signatures: SignatureStrategy,
     /// Gossip already seen, to ignore duplicates.
     seen: gossip::SeenCache,
+    /// Roots of gossiped blocks whose proposer signature the forwarding check verified,
+    /// so their import does not verify it again.
+    verified_proposals: HashSet<Root>,
 }
 
 impl<S: ChainStore> Chain<S> {
@@ -91,6 +95,7 @@ impl<S: ChainStore> Chain<S> {
             finalized: loaded.fork_choice_finalized,
             signatures: SignatureStrategy::Bulk,
             seen: gossip::SeenCache::default(),
+            verified_proposals: HashSet::new(),
         };
         let head_root = chain.fork_choice.get_head()?;
         chain.state_for(&head_root)?;
@@ -229,12 +234,18 @@ impl<S: ChainStore> Chain<S> {
                 }
                 other => ChainError::ForkChoice(other),
             })?;
+        let strategy = match self.signatures {
+            SignatureStrategy::Bulk if self.verified_proposals.remove(&root) => {
+                SignatureStrategy::BulkProposerVerified
+            }
+            other => other,
+        };
         let mut post = self.state_for(&message.parent_root)?.clone();
         let parent_epoch = compute_epoch_at_slot(&post, post.slot);
         state_transition(
             &mut post,
             block,
-            self.signatures,
+            strategy,
             &self.pubkeys,
             StateRootCheck::Verify,
         )?;

@@ -175,7 +175,7 @@ impl Experiment {
 
     /// The allocation rule, as the analysis names it.
     pub fn rule(&self) -> Rule {
-        analysis_rule(self.mechanism().allocation)
+        Rule::from(self.mechanism().allocation)
     }
 
     pub fn payment(&self) -> Payment {
@@ -203,22 +203,6 @@ impl Experiment {
             })
             .collect();
         Ok(self)
-    }
-}
-
-/// The analysis' name for a consensus allocation rule.
-pub fn analysis_rule(rule: AllocationRule) -> Rule {
-    match rule {
-        AllocationRule::Proportional => Rule::Proportional,
-        AllocationRule::Tullock {
-            numerator,
-            denominator,
-        } => Rule::Tullock {
-            alpha: numerator as f64 / denominator as f64,
-        },
-        AllocationRule::WinnerTakeAll => Rule::WinnerTakeAll,
-        AllocationRule::SecondPrice => Rule::SecondPrice,
-        AllocationRule::Uniform => Rule::Uniform,
     }
 }
 

@@ -117,6 +117,35 @@ impl Payment {
     }
 }
 
+/// The analysis model of a chain's allocation rule, so what the chain runs and what the
+/// theory predicts are always named by one mapping.
+impl From<etn_types::AllocationRule> for Rule {
+    fn from(rule: etn_types::AllocationRule) -> Self {
+        use etn_types::AllocationRule as A;
+        match rule {
+            A::Proportional => Rule::Proportional,
+            A::Tullock {
+                numerator,
+                denominator,
+            } => Rule::Tullock {
+                alpha: numerator as f64 / denominator.max(1) as f64,
+            },
+            A::Uniform => Rule::Uniform,
+            A::WinnerTakeAll => Rule::WinnerTakeAll,
+            A::SecondPrice => Rule::SecondPrice,
+        }
+    }
+}
+
+impl From<etn_types::PaymentRule> for Payment {
+    fn from(payment: etn_types::PaymentRule) -> Self {
+        match payment {
+            etn_types::PaymentRule::AllPay => Payment::AllPay,
+            etn_types::PaymentRule::WinnerPay => Payment::WinnerPay,
+        }
+    }
+}
+
 impl fmt::Display for Payment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

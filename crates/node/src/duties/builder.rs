@@ -109,8 +109,8 @@ impl Builders {
         };
         let price = state.ticket_price.max(1);
         let tickets_per_unit = self.value_unit_gwei as f64 / price as f64;
-        let rule = analysis_rule(mechanism.allocation);
-        let payment = analysis_payment(mechanism.payment);
+        let rule = Rule::from(mechanism.allocation);
+        let payment = Payment::from(mechanism.payment);
         let mut ops = Vec::new();
         for player in &mut self.players {
             let balance: u64 = player
@@ -215,8 +215,8 @@ impl Builders {
                     winner,
                     value: player.value,
                     paid: player_paid.get(player.index).copied().unwrap_or(0.0),
-                    rule: analysis_rule(mechanism.allocation),
-                    payment: analysis_payment(mechanism.payment),
+                    rule: Rule::from(mechanism.allocation),
+                    payment: Payment::from(mechanism.payment),
                 });
             }
         }
@@ -284,28 +284,5 @@ impl Builders {
                 Ok(false)
             }
         }
-    }
-}
-
-/// The analysis model's name for a consensus allocation rule.
-pub fn analysis_rule(rule: AllocationRule) -> Rule {
-    match rule {
-        AllocationRule::Proportional => Rule::Proportional,
-        AllocationRule::Tullock {
-            numerator,
-            denominator,
-        } => Rule::Tullock {
-            alpha: numerator as f64 / denominator.max(1) as f64,
-        },
-        AllocationRule::Uniform => Rule::Uniform,
-        AllocationRule::WinnerTakeAll => Rule::WinnerTakeAll,
-        AllocationRule::SecondPrice => Rule::SecondPrice,
-    }
-}
-
-pub fn analysis_payment(payment: PaymentRule) -> Payment {
-    match payment {
-        PaymentRule::AllPay => Payment::AllPay,
-        PaymentRule::WinnerPay => Payment::WinnerPay,
     }
 }

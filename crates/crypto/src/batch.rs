@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use blst::min_pk as raw;
 use blst::{BLST_ERROR, blst_scalar};
 use rand::Rng;
+use sha2::{Digest, Sha256};
 
 use crate::bls::{DST, PublicKey, Signature, aggregate_raw_public_keys};
 use crate::error::BatchVerifyError;
@@ -77,6 +78,20 @@ impl<'a> SignatureSet<'a> {
             Some(pk) => self.signature.verify_raw(&pk, &self.message),
             None => false,
         }
+    }
+
+    /// A digest naming exactly what this set claims: the message, the signature and the
+    /// signing keys, in order. Two sets with equal fingerprints have the same verdict, so
+    /// a node that verified one (a gossiped operation) can trust the other (the same
+    /// operation inside a block) without a second pairing.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.message);
+        hasher.update(self.signature.to_bytes());
+        for key in &self.signing_keys {
+            hasher.update(key.to_bytes());
+        }
+        hasher.finalize().into()
     }
 
     fn aggregate_key(&self) -> Option<raw::PublicKey> {

@@ -20,10 +20,12 @@ pub mod signatures;
 pub mod slot;
 pub mod transition;
 pub mod validity;
+pub mod verified_signatures;
 
 pub use accounting::{AccountingSides, accounting_sides};
 pub use error::{OperationKind, SignedObject, StateError};
 pub use genesis::{GenesisInput, devnet_genesis_input, initialize_beacon_state};
 pub use signatures::{PubkeyCache, SignatureStrategy};
 pub use slot::process_slots;
-pub use transition::{StateRootCheck, state_transition};
+pub use transition::{StateRootCheck, state_transition, state_transition_trusting};
+pub use verified_signatures::VerifiedSignatures;

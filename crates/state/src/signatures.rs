@@ -4,9 +4,11 @@
 //! at once (`Individual`, the spec's reading), queues the set and verifies the whole block
 //! in one batch at the end (`Bulk`, what nodes use: several times cheaper), or skips BLS
 //! (`Skip`, for fast experiments and replays of already-verified blocks). Either way a bad
-//! signature rejects the block; only the cost differs.
+//! signature rejects the block; only the cost differs. A verifier may also be given the
+//! [`VerifiedSignatures`] its caller already checked (on gossip), which it then skips.
 
 use crate::error::{SignedObject, StateError};
+use crate::verified_signatures::VerifiedSignatures;
 use etn_crypto::{PublicKey, Signature, SignatureSet, verify_signature_sets};
 use etn_types::ssz::hash_tree_root;
 use etn_types::*;
@@ -20,10 +22,6 @@ pub enum SignatureStrategy {
     Individual,
     /// Verify all of a block's signatures together, with one batch check at the end.
     Bulk,
-    /// Like `Bulk`, but the block's proposer signature is trusted: the caller checked it
-    /// already (a node does so before forwarding a gossiped block), and checking it twice
-    /// would cost a pairing on every node for every block.
-    BulkProposerVerified,
     /// Trust every signature (the caller verified them, or an experiment opts out).
     Skip,
 }
@@ -91,6 +89,8 @@ pub struct SignatureVerifier<'a> {
     cache: &'a PubkeyCache,
     queued: Vec<SignatureSet<'a>>,
     kinds: Vec<SignedObject>,
+    trusted: Option<&'a VerifiedSignatures>,
+    skipped: usize,
 }
 
 impl<'a> SignatureVerifier<'a> {
@@ -100,7 +100,20 @@ impl<'a> SignatureVerifier<'a> {
             cache,
             queued: Vec::new(),
             kinds: Vec::new(),
+            trusted: None,
+            skipped: 0,
         }
+    }
+
+    /// Skips every signature set found in `verified` (checked by the caller before).
+    pub fn trusting(mut self, verified: &'a VerifiedSignatures) -> Self {
+        self.trusted = Some(verified);
+        self
+    }
+
+    /// How many signatures were skipped because the caller had verified them.
+    pub fn skipped(&self) -> usize {
+        self.skipped
     }
 
     pub fn strategy(&self) -> SignatureStrategy {
@@ -134,6 +147,10 @@ impl<'a> SignatureVerifier<'a> {
             signers.into_iter().map(Cow::Borrowed).collect(),
             message()?,
         );
+        if self.trusted.is_some_and(|verified| verified.contains(&set)) {
+            self.skipped += 1;
+            return Ok(());
+        }
         match self.strategy {
             SignatureStrategy::Individual => {
                 if set.verify() {

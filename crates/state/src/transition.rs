@@ -6,6 +6,7 @@ use crate::error::{SignedObject, StateError};
 use crate::signatures::{PubkeyCache, SignatureStrategy, SignatureVerifier, signing_root};
 use crate::slot::process_slots;
 use crate::validity::check_state_shape;
+use crate::verified_signatures::VerifiedSignatures;
 use etn_types::ssz::hash_tree_root_mut;
 use etn_types::*;
 
@@ -27,6 +28,28 @@ pub fn state_transition(
     pubkeys: &PubkeyCache,
     root_check: StateRootCheck,
 ) -> Result<(), StateError> {
+    let nothing_verified = VerifiedSignatures::default();
+    state_transition_trusting(
+        state,
+        block,
+        strategy,
+        pubkeys,
+        &nothing_verified,
+        root_check,
+    )
+}
+
+/// [`state_transition`] for a caller that has already verified some of the block's
+/// signatures (a node, on gossip): those in `verified` are not checked again. The result
+/// is the same as without them, since only sets that verified are ever recorded.
+pub fn state_transition_trusting(
+    state: &mut BeaconState,
+    block: &SignedBeaconBlock,
+    strategy: SignatureStrategy,
+    pubkeys: &PubkeyCache,
+    verified: &VerifiedSignatures,
+    root_check: StateRootCheck,
+) -> Result<(), StateError> {
     check_state_shape(state)?;
     if strategy != SignatureStrategy::Skip && !pubkeys.matches(state) {
         return Err(StateError::MalformedState(
@@ -38,20 +61,18 @@ pub fn state_transition(
     if post.slot < message.slot {
         process_slots(&mut post, message.slot)?;
     }
-    let mut verifier = SignatureVerifier::new(strategy, pubkeys);
+    let mut verifier = SignatureVerifier::new(strategy, pubkeys).trusting(verified);
     let signers = pubkeys
         .validator(message.proposer_index)
         .into_iter()
         .collect();
     let epoch = compute_epoch_at_slot(&post, message.slot);
-    if strategy != SignatureStrategy::BulkProposerVerified {
-        verifier.check(
-            SignedObject::BlockProposal,
-            &block.signature,
-            signers,
-            || signing_root(&post, message, DOMAIN_BEACON_PROPOSER, epoch),
-        )?;
-    }
+    verifier.check(
+        SignedObject::BlockProposal,
+        &block.signature,
+        signers,
+        || signing_root(&post, message, DOMAIN_BEACON_PROPOSER, epoch),
+    )?;
     process_block(&mut post, message, &mut verifier)?;
     verifier.finish()?;
     if root_check == StateRootCheck::Verify {

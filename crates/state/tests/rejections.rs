@@ -811,10 +811,32 @@ fn attester_slashing_rejections_and_success() {
     assert!(!h.state.validators[1].slashed && !h.state.validators[3].slashed);
 }
 
-/// `BulkProposerVerified` trusts only the proposer signature (the caller checked it
-/// before forwarding): a wrong one passes, every other signature is still verified.
+/// The proposer signature's set, as gossip validation would have verified it.
+fn proposer_set<'a>(
+    h: &Harness,
+    block: &SignedBeaconBlock,
+    key: &'a etn_crypto::PublicKey,
+) -> etn_crypto::SignatureSet<'a> {
+    let root = etn_state::signatures::signing_root(
+        &h.state,
+        &block.message,
+        DOMAIN_BEACON_PROPOSER,
+        compute_epoch_at_slot(&h.state, block.message.slot),
+    )
+    .unwrap();
+    let signature = etn_crypto::Signature::from_bytes(block.signature.as_ref()).unwrap();
+    etn_crypto::SignatureSet::new(
+        std::borrow::Cow::Owned(signature),
+        vec![std::borrow::Cow::Borrowed(key)],
+        root,
+    )
+}
+
+/// A signature set the caller recorded as verified is skipped at import (a wrong one
+/// recorded by mistake passes, which shows the record is consulted); every signature not
+/// recorded is still verified.
 #[test]
-fn proposer_verified_strategy_trusts_only_the_proposer_signature() {
+fn recorded_signatures_are_trusted_and_no_others() {
     let h = harness();
     let pubkeys = PubkeyCache::build(&h.state);
     let mut block = h.produce(1, BlockContents::default());
@@ -831,24 +853,31 @@ fn proposer_verified_strategy_trusts_only_the_proposer_signature() {
         bulk,
         Err(StateError::InvalidSignature(SignedObject::BlockProposal))
     );
-    state_transition(
+    let proposer_key = pubkeys.validator(block.message.proposer_index).unwrap();
+    let mut verified = VerifiedSignatures::default();
+    verified.remember(1, &proposer_set(&h, &block, proposer_key));
+    state_transition_trusting(
         &mut state,
         &block,
-        SignatureStrategy::BulkProposerVerified,
+        SignatureStrategy::Bulk,
         &pubkeys,
+        &verified,
         StateRootCheck::Verify,
     )
-    .expect("the proposer signature is trusted");
+    .expect("the recorded proposer signature is trusted");
 
     let bad_reveal = tampered_block(&h, BlockContents::default(), |b| {
         b.body.randao_reveal = Bytes96(h.validator_key(1).sign(b"not an epoch").to_bytes())
     });
+    let mut verified = VerifiedSignatures::default();
+    assert!(verified.verify(1, &proposer_set(&h, &bad_reveal, proposer_key)));
     let mut state = h.state.clone();
-    let err = state_transition(
+    let err = state_transition_trusting(
         &mut state,
         &bad_reveal,
-        SignatureStrategy::BulkProposerVerified,
+        SignatureStrategy::Bulk,
         &pubkeys,
+        &verified,
         StateRootCheck::Verify,
     )
     .expect_err("other signatures are still checked");
@@ -860,4 +889,29 @@ fn proposer_verified_strategy_trusts_only_the_proposer_signature() {
         "{err:?}"
     );
     assert_eq!(state, h.state, "a rejected block must not change the state");
+}
+
+/// `verify` records only what holds, and pruning forgets records of earlier slots.
+#[test]
+fn verified_signatures_record_only_valid_sets_and_prune_by_slot() {
+    let h = harness();
+    let pubkeys = PubkeyCache::build(&h.state);
+    let good = h.produce(1, BlockContents::default());
+    let mut bad = good.clone();
+    bad.signature = Bytes96(h.validator_key(0).sign(b"something else").to_bytes());
+    let key = pubkeys.validator(good.message.proposer_index).unwrap();
+    let (good_set, bad_set) = (proposer_set(&h, &good, key), proposer_set(&h, &bad, key));
+
+    let mut verified = VerifiedSignatures::default();
+    assert!(!verified.verify(1, &bad_set));
+    assert!(!verified.contains(&bad_set) && verified.is_empty());
+    assert!(verified.verify(1, &good_set));
+    assert!(verified.contains(&good_set));
+    verified.prune(1);
+    assert!(
+        verified.contains(&good_set),
+        "slot 1 is kept when pruning before 1"
+    );
+    verified.prune(2);
+    assert!(verified.is_empty());
 }

@@ -218,3 +218,25 @@ fn batch_agrees_with_individual_verification() {
         );
     }
 }
+
+/// A fingerprint changes with each part of the claim (message, signature, each key and
+/// their order), so trusting a fingerprint never trusts a different claim.
+#[test]
+fn fingerprint_names_message_signature_and_keys() {
+    let f = fixture(3);
+    let base = SignatureSet::single_pubkey(&f.sigs[0], &f.pks[0], root(0));
+    let same = SignatureSet::single_pubkey(&f.sigs[0], &f.pks[0], root(0));
+    assert_eq!(base.fingerprint(), same.fingerprint());
+
+    let variants = [
+        SignatureSet::single_pubkey(&f.sigs[0], &f.pks[0], root(1)),
+        SignatureSet::single_pubkey(&f.sigs[1], &f.pks[0], root(0)),
+        SignatureSet::single_pubkey(&f.sigs[0], &f.pks[1], root(0)),
+        SignatureSet::multiple_pubkeys(&f.sigs[0], [&f.pks[0], &f.pks[1]], root(0)),
+        SignatureSet::multiple_pubkeys(&f.sigs[0], [&f.pks[1], &f.pks[0]], root(0)),
+    ];
+    let mut seen = std::collections::HashSet::from([base.fingerprint()]);
+    for variant in &variants {
+        assert!(seen.insert(variant.fingerprint()), "fingerprint collision");
+    }
+}

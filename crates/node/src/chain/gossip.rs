@@ -7,7 +7,7 @@
 //! block is only accepted once it has been imported.
 
 use super::{Chain, ChainError, ImportOutcome, attesting_indices};
-use etn_crypto::Signature;
+use etn_crypto::{PublicKey, Signature, SignatureSet};
 use etn_state::accessors::{compute_epoch_at_slot, get_assigned_builder};
 use etn_state::block::slashings::process_attester_slashing;
 use etn_state::signatures::{SignatureVerifier, signing_root};
@@ -15,6 +15,7 @@ use etn_state::{SignatureStrategy, StateError};
 use etn_store::ChainStore;
 use etn_types::ssz::hash_tree_root;
 use etn_types::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 /// Tolerated difference between our clock and a sender's (as in Ethereum).
@@ -103,10 +104,11 @@ impl<S: ChainStore> Chain<S> {
             return (Verdict::reject("unknown proposer"), None);
         };
         let epoch = compute_epoch_at_slot(&self.genesis_state, message.slot);
-        let valid_signature = Signature::from_bytes(block.signature.as_ref()).is_ok_and(|sig| {
+        let valid_signature =
             signing_root(&self.genesis_state, message, DOMAIN_BEACON_PROPOSER, epoch)
-                .is_ok_and(|r| sig.verify(key, &r))
-        });
+                .ok()
+                .and_then(|root| single_key_set(&block.signature, key, root))
+                .is_some_and(|set| self.verified.verify(message.slot, &set));
         if !valid_signature {
             return (Verdict::reject("invalid proposer signature"), None);
         }
@@ -123,7 +125,6 @@ impl<S: ChainStore> Chain<S> {
                 Some(Err(ChainError::UnknownParent(message.parent_root))),
             );
         }
-        self.verified_proposals.insert(root);
         (Verdict::Accept, None)
     }
 
@@ -269,8 +270,10 @@ impl<S: ChainStore> Chain<S> {
         let Some(key) = self.pubkeys.builder(builder) else {
             return Verdict::reject("builder key unusable");
         };
-        let valid = Signature::from_bytes(signature.as_ref())
-            .is_ok_and(|sig| message(&state).is_ok_and(|root| sig.verify(key, &root)));
+        let valid = message(&state)
+            .ok()
+            .and_then(|root| single_key_set(signature, key, root))
+            .is_some_and(|set| self.verified.verify(slot, &set));
         if !valid {
             return Verdict::reject("invalid builder signature");
         }
@@ -301,10 +304,10 @@ impl<S: ChainStore> Chain<S> {
             return Verdict::reject("builder key unusable");
         };
         let epoch = compute_epoch_at_slot(&state, m.slot);
-        let valid = Signature::from_bytes(payload.signature.as_ref()).is_ok_and(|sig| {
-            signing_root(&state, m, DOMAIN_EXECUTION_PAYLOAD, epoch)
-                .is_ok_and(|r| sig.verify(key, &r))
-        });
+        let valid = signing_root(&state, m, DOMAIN_EXECUTION_PAYLOAD, epoch)
+            .ok()
+            .and_then(|root| single_key_set(&payload.signature, key, root))
+            .is_some_and(|set| self.verified.verify(m.slot, &set));
         if !valid {
             return Verdict::reject("invalid payload signature");
         }
@@ -335,4 +338,19 @@ impl<S: ChainStore> Chain<S> {
             Err(e) => Verdict::reject(format!("invalid slashing: {e}")),
         }
     }
+}
+
+/// The set "`key` signed `root`" for a signature in its wire encoding; `None` when the
+/// bytes are not a signature at all. The subgroup check is left to verification.
+fn single_key_set<'a>(
+    signature: &BlsSignature,
+    key: &'a PublicKey,
+    root: [u8; 32],
+) -> Option<SignatureSet<'a>> {
+    let signature = Signature::from_bytes_deferred_check(signature.as_ref()).ok()?;
+    Some(SignatureSet::new(
+        Cow::Owned(signature),
+        vec![Cow::Borrowed(key)],
+        root,
+    ))
 }

@@ -17,15 +17,20 @@ pub use op_pool::OpPool;
 
 use etn_fork_choice::{ForkChoice, ForkChoiceError};
 use etn_state::accessors::{EpochCommittees, compute_epoch_at_slot};
-use etn_state::{PubkeyCache, SignatureStrategy, StateRootCheck, state_transition};
+use etn_state::{
+    PubkeyCache, SignatureStrategy, StateRootCheck, VerifiedSignatures, state_transition_trusting,
+};
 use etn_store::{ChainStore, StoreBatch};
 use etn_types::ssz::hash_tree_root;
 use etn_types::*;
 use state_cache::StateCache;
-use std::collections::HashSet;
 
 /// Post-states kept in memory (about four epochs of the minimal preset).
 const STATE_CACHE_SIZE: usize = 32;
+
+/// Epochs a verified gossip signature is remembered for: operations are included within a
+/// few slots of being gossiped, and attestations within an epoch.
+const VERIFIED_SIGNATURE_EPOCHS: u64 = 2;
 
 /// The canonical head as fork choice last chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,9 +74,9 @@ pub struct Chain<S: ChainStore> {
     signatures: SignatureStrategy,
     /// Gossip already seen, to ignore duplicates.
     seen: gossip::SeenCache,
-    /// Roots of gossiped blocks whose proposer signature the forwarding check verified,
-    /// so their import does not verify it again.
-    verified_proposals: HashSet<Root>,
+    /// Signatures gossip validation verified (proposals, aggregates, ticket operations,
+    /// payloads), so importing a block that carries them does not verify them again.
+    verified: VerifiedSignatures,
 }
 
 impl<S: ChainStore> Chain<S> {
@@ -95,7 +100,7 @@ impl<S: ChainStore> Chain<S> {
             finalized: loaded.fork_choice_finalized,
             signatures: SignatureStrategy::Bulk,
             seen: gossip::SeenCache::default(),
-            verified_proposals: HashSet::new(),
+            verified: VerifiedSignatures::default(),
         };
         let head_root = chain.fork_choice.get_head()?;
         chain.state_for(&head_root)?;
@@ -161,6 +166,11 @@ impl<S: ChainStore> Chain<S> {
     /// checkpoints are realized (which may move justification and finality).
     pub fn on_tick(&mut self, now_ms: u64) -> Result<Changes, ChainError> {
         self.fork_choice.on_tick(now_ms);
+        let spe = self.genesis_state.config.slots_per_epoch;
+        self.verified.prune(
+            self.current_slot()
+                .saturating_sub(VERIFIED_SIGNATURE_EPOCHS * spe),
+        );
         self.settle(StoreBatch::default())
     }
 
@@ -234,19 +244,14 @@ impl<S: ChainStore> Chain<S> {
                 }
                 other => ChainError::ForkChoice(other),
             })?;
-        let strategy = match self.signatures {
-            SignatureStrategy::Bulk if self.verified_proposals.remove(&root) => {
-                SignatureStrategy::BulkProposerVerified
-            }
-            other => other,
-        };
         let mut post = self.state_for(&message.parent_root)?.clone();
         let parent_epoch = compute_epoch_at_slot(&post, post.slot);
-        state_transition(
+        state_transition_trusting(
             &mut post,
             block,
-            strategy,
+            self.signatures,
             &self.pubkeys,
+            &self.verified,
             StateRootCheck::Verify,
         )?;
 
@@ -293,7 +298,13 @@ impl<S: ChainStore> Chain<S> {
         self.fork_choice.on_tick(now_ms);
         let state = self.attestation_state(&attestation.data)?;
         let indices = attesting_indices(&state, &attestation)?;
-        verify_attestation_signature(&state, &self.pubkeys, &attestation, &indices)?;
+        verify_attestation_signature(
+            &state,
+            &self.pubkeys,
+            &mut self.verified,
+            &attestation,
+            &indices,
+        )?;
         self.fork_choice
             .on_attestation(&indices, &attestation.data, false)?;
         self.op_pool.insert_attestation(attestation);
@@ -381,6 +392,7 @@ pub fn attesting_indices(
 fn verify_attestation_signature(
     state: &BeaconState,
     pubkeys: &PubkeyCache,
+    verified: &mut VerifiedSignatures,
     attestation: &Attestation,
     indices: &[u64],
 ) -> Result<(), ChainError> {
@@ -405,7 +417,8 @@ fn verify_attestation_signature(
         DOMAIN_BEACON_ATTESTER,
         attestation.data.target.epoch,
     )?;
-    if signature.fast_aggregate_verify(&root, &keys) {
+    let set = etn_crypto::SignatureSet::multiple_pubkeys(&signature, keys, root);
+    if verified.verify(attestation.data.slot, &set) {
         Ok(())
     } else {
         Err(invalid())

@@ -30,7 +30,7 @@ use anyhow::{Context, Result, bail, ensure};
 use etn_mechanism::agents::StrategySpec;
 use etn_mechanism::analysis::{Payment, Rule};
 use etn_types::*;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use std::path::Path;
 
 pub const DEFAULT_VALUE_UNIT_GWEI: u64 = 1_000_000;
@@ -61,27 +61,6 @@ fn default_seed() -> u64 {
 }
 fn one() -> usize {
     1
-}
-
-/// The chain's mechanism and timing, in the readable names of `testnet/devnet.yaml`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChainSection {
-    /// Wall-clock slot length, read only in devnet mode (fast mode has no clock).
-    pub seconds_per_slot: Option<u64>,
-    pub slots_per_epoch: Option<u64>,
-    pub allocation: Option<String>,
-    pub alpha: Option<String>,
-    pub payment: Option<String>,
-    pub lifetime: Option<String>,
-    pub pricing: Option<String>,
-    pub destination: Option<String>,
-    pub ticket_lookahead: Option<u64>,
-    pub round_window: Option<u64>,
-    pub base_ticket_price: Option<Gwei>,
-    pub target_tickets_per_slot: Option<u64>,
-    pub price_adjustment_quotient: Option<u64>,
-    pub max_execution_inflow_per_slot: Option<Gwei>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -207,52 +186,10 @@ impl Experiment {
 }
 
 fn chain_config(preset: Option<&str>, c: &ChainSection) -> Result<ChainConfig> {
-    let preset: Preset = preset.unwrap_or("minimal").parse()?;
-    let mut config = ChainConfig::preset(preset);
-    if let Some(name) = &c.allocation {
-        config = config.with_allocation(AllocationRule::parse(name, c.alpha.as_deref())?);
-    } else if c.alpha.is_some() {
-        bail!("`alpha` is only meaningful with `allocation: tullock`");
-    }
-    if let Some(v) = &c.payment {
-        config.payment_rule = v.parse::<PaymentRule>()?.code();
-    }
-    if let Some(v) = &c.lifetime {
-        config.ticket_lifetime = v.parse::<TicketLifetime>()?.code();
-    }
-    if let Some(v) = &c.pricing {
-        config.pricing_rule = v.parse::<PricingRule>()?.code();
-    }
-    if let Some(v) = &c.destination {
-        config.payment_destination = v.parse::<PaymentDestination>()?.code();
-    }
-    let set = |field: &mut u64, value: Option<u64>| {
-        if let Some(v) = value {
-            *field = v;
-        }
-    };
-    set(&mut config.seconds_per_slot, c.seconds_per_slot);
-    ensure!(
-        config.seconds_per_slot >= 1,
-        "seconds_per_slot must be at least 1"
-    );
-    set(&mut config.slots_per_epoch, c.slots_per_epoch);
-    set(&mut config.ticket_lookahead, c.ticket_lookahead);
-    set(&mut config.round_window, c.round_window);
-    set(&mut config.base_ticket_price, c.base_ticket_price);
-    set(
-        &mut config.target_tickets_per_slot,
-        c.target_tickets_per_slot,
-    );
-    set(
-        &mut config.price_adjustment_quotient,
-        c.price_adjustment_quotient,
-    );
-    set(
-        &mut config.max_execution_inflow_per_slot,
-        c.max_execution_inflow_per_slot,
-    );
-    let mechanism = config.mechanism().context("invalid chain configuration")?;
+    let config = c
+        .chain_config(preset)
+        .context("invalid chain configuration")?;
+    let mechanism = config.mechanism()?;
     ensure!(
         mechanism.lifetime == TicketLifetime::Round,
         "experiments use the round lifetime (the article's model: one auction per slot); \

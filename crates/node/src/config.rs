@@ -45,32 +45,6 @@ pub struct DevnetSection {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ChainSection {
-    pub seconds_per_slot: Option<u64>,
-    pub slots_per_epoch: Option<u64>,
-    /// proportional | tullock | winner-take-all | second-price | uniform
-    pub allocation: Option<String>,
-    /// Tullock exponent, as `p/q` or a decimal (`1.5`).
-    pub alpha: Option<String>,
-    /// all-pay | winner-pay
-    pub payment: Option<String>,
-    /// round | pool
-    pub lifetime: Option<String>,
-    /// fixed | eip1559
-    pub pricing: Option<String>,
-    /// burn | smooth
-    pub destination: Option<String>,
-    pub sell_back: Option<bool>,
-    pub ticket_lookahead: Option<u64>,
-    pub round_window: Option<u64>,
-    pub base_ticket_price: Option<Gwei>,
-    pub target_tickets_per_slot: Option<u64>,
-    pub price_adjustment_quotient: Option<u64>,
-    pub max_execution_inflow_per_slot: Option<Gwei>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct GenesisSection {
     pub validators: Option<u64>,
     pub genesis_time: Option<u64>,
@@ -124,56 +98,9 @@ impl ConfigFile {
 
     /// The chain config this file describes, checked.
     pub fn chain_config(&self) -> Result<ChainConfig> {
-        let preset: Preset = self.preset.as_deref().unwrap_or("minimal").parse()?;
-        let c = &self.chain;
-        let mut config = ChainConfig::preset(preset);
-        if let Some(name) = &c.allocation {
-            config = config.with_allocation(AllocationRule::parse(name, c.alpha.as_deref())?);
-        } else if c.alpha.is_some() {
-            bail!("`alpha` is only meaningful with `allocation: tullock`");
-        }
-        if let Some(v) = &c.payment {
-            config.payment_rule = v.parse::<PaymentRule>()?.code();
-        }
-        if let Some(v) = &c.lifetime {
-            config.ticket_lifetime = v.parse::<TicketLifetime>()?.code();
-        }
-        if let Some(v) = &c.pricing {
-            config.pricing_rule = v.parse::<PricingRule>()?.code();
-        }
-        if let Some(v) = &c.destination {
-            config.payment_destination = v.parse::<PaymentDestination>()?.code();
-        }
-        let set = |field: &mut u64, value: Option<u64>| {
-            if let Some(v) = value {
-                *field = v;
-            }
-        };
-        set(&mut config.seconds_per_slot, c.seconds_per_slot);
-        set(&mut config.slots_per_epoch, c.slots_per_epoch);
-        set(&mut config.ticket_lookahead, c.ticket_lookahead);
-        set(&mut config.round_window, c.round_window);
-        set(&mut config.base_ticket_price, c.base_ticket_price);
-        set(
-            &mut config.target_tickets_per_slot,
-            c.target_tickets_per_slot,
-        );
-        set(
-            &mut config.price_adjustment_quotient,
-            c.price_adjustment_quotient,
-        );
-        set(
-            &mut config.max_execution_inflow_per_slot,
-            c.max_execution_inflow_per_slot,
-        );
-        if let Some(v) = c.sell_back {
-            config.sell_back = v;
-        }
-        if config.seconds_per_slot == 0 {
-            bail!("chain.seconds_per_slot must be at least 1");
-        }
-        config.mechanism().context("invalid chain configuration")?;
-        Ok(config)
+        self.chain
+            .chain_config(self.preset.as_deref())
+            .context("invalid chain configuration")
     }
 
     pub fn validator_count(&self) -> u64 {

@@ -114,6 +114,7 @@ pub fn config_error_name(error: &ConfigError) -> &'static str {
         ConfigError::InvalidAlpha { .. } => "InvalidAlpha",
         ConfigError::SellBackNeedsPool => "SellBackNeedsPool",
         ConfigError::SellBackNeedsBurn => "SellBackNeedsBurn",
+        ConfigError::AlphaWithoutTullock => "AlphaWithoutTullock",
     }
 }
 

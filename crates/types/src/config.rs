@@ -267,6 +267,8 @@ pub enum ConfigError {
         denominator: u64,
         reason: &'static str,
     },
+    #[error("`alpha` is only meaningful with `allocation: tullock`")]
+    AlphaWithoutTullock,
     #[error("sell-back is only defined for the pool ticket lifetime")]
     SellBackNeedsPool,
     #[error("all-pay sell-back needs the burn destination (with smooth it would mint money)")]

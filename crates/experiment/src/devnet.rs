@@ -90,6 +90,10 @@ fn fixed_values(experiment: &Experiment) -> Result<Vec<f64>> {
 /// player's balance, value, strategy and identities.
 pub fn devnet_config(experiment: &Experiment, layout: &DevnetLayout) -> Result<String> {
     let values = fixed_values(experiment)?;
+    ensure!(
+        experiment.order_rounds == 1,
+        "order_rounds is a fast-mode setting: a devnet's builders place one purchase per round"
+    );
     ensure!(layout.nodes >= 1, "a devnet needs at least one node");
     ensure!(
         layout.nodes as u64 <= experiment.validators,
@@ -637,7 +641,11 @@ builders:
 
     #[test]
     fn config_carries_the_players() {
-        let experiment = Experiment::from_yaml(YAML, "devnet").unwrap();
+        let mut experiment = Experiment::from_yaml(YAML, "devnet").unwrap();
+        experiment.order_rounds = 2;
+        let refused = devnet_config(&experiment, &DevnetLayout::default()).unwrap_err();
+        assert!(refused.to_string().contains("order_rounds"), "{refused}");
+        experiment.order_rounds = 1;
         let text = devnet_config(&experiment, &DevnetLayout::default()).unwrap();
         let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
         assert_eq!(v["chain"]["allocation"].as_str(), Some("proportional"));

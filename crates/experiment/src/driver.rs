@@ -76,6 +76,7 @@ pub fn run(
     let started = Instant::now();
     let config = chain.config().clone();
     let lookahead = config.ticket_lookahead;
+    let order_rounds = experiment.order_rounds.max(1);
     let first = lookahead + 2;
     let last = first + experiment.slots - 1;
     let unit = experiment.value_unit_gwei as f64;
@@ -120,63 +121,68 @@ pub fn run(
         }
         let target = slot + lookahead + 1;
         let mut orders = Vec::new();
-        if (first..=last).contains(&target) {
-            let values: Vec<f64> = value_rngs
-                .iter_mut()
-                .zip(&experiment.players)
-                .map(|(rng, p)| p.value.draw(rng))
-                .collect();
-            let price = open.ticket_price.max(1);
-            for (i, (strategy, player)) in
-                strategies.iter_mut().zip(&experiment.players).enumerate()
-            {
-                let ids = first_identity[i]..first_identity[i] + player.identities;
-                // Each identity pays its own share: the player can afford what its
-                // poorest identity can, times its identities.
-                let max_tickets = ids
-                    .clone()
-                    .map(|b| open.balances[b] / price)
-                    .min()
-                    .unwrap_or(0)
-                    .saturating_mul(player.identities as u64);
-                let view = RoundView {
-                    slot: target,
-                    player: i,
-                    players,
-                    value: values[i],
-                    values: player
-                        .strategy
-                        .complete_information()
-                        .then_some(&values[..]),
-                    identities: player.identities,
-                    rule,
-                    payment,
-                    tickets_per_unit: unit / price as f64,
-                    max_tickets,
-                };
-                let total = strategy.bid(&view);
-                for (b, tickets) in ids.zip(split_tickets(total, player.identities)) {
-                    if tickets > 0 {
-                        orders.push(BuyOrder {
-                            builder: b as u64,
-                            target_slot: target,
-                            tickets,
-                        });
+        // Bids are decided for `order_rounds` rounds at a time (one, unless standing
+        // orders are asked for), in round order, so the draws match one-by-one bidding.
+        if (first..=last).contains(&target) && (target - first).is_multiple_of(order_rounds) {
+            let batch = target..=(target + order_rounds - 1).min(last);
+            let batch_len = batch.clone().count() as u64;
+            let mut planned: Vec<Vec<u64>> = vec![Vec::new(); owners.len()];
+            for round_target in batch {
+                let values: Vec<f64> = value_rngs
+                    .iter_mut()
+                    .zip(&experiment.players)
+                    .map(|(rng, p)| p.value.draw(rng))
+                    .collect();
+                let price = open.ticket_price.max(1);
+                for (i, (strategy, player)) in
+                    strategies.iter_mut().zip(&experiment.players).enumerate()
+                {
+                    let ids = first_identity[i]..first_identity[i] + player.identities;
+                    // Each identity pays its own share, for every round of the batch at
+                    // once: the player can afford what its poorest identity can, times
+                    // its identities.
+                    let max_tickets = ids
+                        .clone()
+                        .map(|b| open.balances[b] / price / batch_len)
+                        .min()
+                        .unwrap_or(0)
+                        .saturating_mul(player.identities as u64);
+                    let view = RoundView {
+                        slot: round_target,
+                        player: i,
+                        players,
+                        value: values[i],
+                        values: player
+                            .strategy
+                            .complete_information()
+                            .then_some(&values[..]),
+                        identities: player.identities,
+                        rule,
+                        payment,
+                        tickets_per_unit: unit / price as f64,
+                        max_tickets,
+                    };
+                    let total = strategy.bid(&view);
+                    for (b, tickets) in ids.zip(split_tickets(total, player.identities)) {
+                        planned[b].push(tickets);
                     }
                 }
+                rounds.push(RoundRecord {
+                    slot: round_target,
+                    values,
+                    tickets: vec![0; players],
+                    identity_tickets: vec![0; owners.len()],
+                    paid: vec![0; players],
+                    charged: vec![0; players],
+                    winner: None,
+                    revenue: 0,
+                    delivered: false,
+                    inflow: 0,
+                });
             }
-            rounds.push(RoundRecord {
-                slot: target,
-                values,
-                tickets: vec![0; players],
-                identity_tickets: vec![0; owners.len()],
-                paid: vec![0; players],
-                charged: vec![0; players],
-                winner: None,
-                revenue: 0,
-                delivered: false,
-                inflow: 0,
-            });
+            for (builder, tickets) in planned.iter().enumerate() {
+                orders.extend(standing_orders(builder as u64, target, tickets));
+            }
         }
 
         let measured = |s: Slot| (first..=last).contains(&s).then(|| (s - first) as usize);
@@ -254,4 +260,42 @@ pub fn run(
         settled: true,
         notes: Vec::new(),
     })
+}
+
+/// One builder's planned bids for consecutive rounds from `first_target`, as purchases:
+/// each run of equal, non-zero bids becomes one order standing in all of its rounds.
+fn standing_orders(builder: BuilderIndex, first_target: Slot, tickets: &[u64]) -> Vec<BuyOrder> {
+    let mut orders: Vec<BuyOrder> = Vec::new();
+    for (offset, &amount) in tickets.iter().enumerate() {
+        let target = first_target + offset as u64;
+        match orders.last_mut() {
+            Some(o) if o.tickets == amount && o.target_slot + o.rounds == target => o.rounds += 1,
+            _ if amount > 0 => orders.push(BuyOrder {
+                builder,
+                target_slot: target,
+                tickets: amount,
+                rounds: 1,
+            }),
+            _ => {}
+        }
+    }
+    orders
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_equal_bids_become_one_order_each() {
+        let orders = standing_orders(3, 10, &[2, 2, 2, 0, 5, 5, 2]);
+        let summary: Vec<(Slot, u64, u64)> = orders
+            .iter()
+            .map(|o| (o.target_slot, o.tickets, o.rounds))
+            .collect();
+        assert_eq!(summary, vec![(10, 2, 3), (14, 5, 2), (16, 2, 1)]);
+        assert!(orders.iter().all(|o| o.builder == 3));
+        assert!(standing_orders(0, 10, &[0, 0]).is_empty());
+        assert_eq!(standing_orders(0, 10, &[7]).len(), 1);
+    }
 }

@@ -9,6 +9,7 @@
 //! bls: false                      # sign and verify everything (default true)
 //! value_unit_gwei: 1000000        # 1 value unit = 10^6 Gwei (bids 8/9 -> 888,889 tickets)
 //! validators: 64
+//! order_rounds: 1                 # rounds each purchase stands in (> 1: fewer signatures)
 //! chain:                          # as in testnet/devnet.yaml
 //!   allocation: proportional
 //!   payment: all-pay
@@ -48,6 +49,7 @@ struct ExperimentFile {
     seed: u64,
     bls: Option<bool>,
     value_unit_gwei: Option<u64>,
+    order_rounds: Option<u64>,
     validators: Option<u64>,
     /// `minimal` (8-slot epochs) or `mainnet`.
     preset: Option<String>,
@@ -100,6 +102,11 @@ pub struct Experiment {
     pub validators: u64,
     /// `minimal` or `mainnet`: devnet mode hands it on to the devnet's config.
     pub preset: String,
+    /// Consecutive rounds one purchase bids in (fast mode): each player decides its bids
+    /// for that many rounds at once, and each run of equal bids is signed once as a
+    /// standing order. 1 (the default) is one purchase per round; more only for players
+    /// that do not learn, since they commit before seeing the rounds in between.
+    pub order_rounds: u64,
     pub config: ChainConfig,
     pub players: Vec<Player>,
 }
@@ -289,10 +296,25 @@ fn resolve(file: ExperimentFile, default_name: &str) -> Result<Experiment> {
         identities <= MAX_BIDS_PER_ROUND,
         "{identities} builder identities in total; a round holds at most {MAX_BIDS_PER_ROUND}"
     );
+    let order_rounds = file.order_rounds.unwrap_or(1);
     ensure!(
-        identities <= MAX_TICKET_PURCHASES,
-        "{identities} builder identities bid every slot, but a block carries at most \
-         {MAX_TICKET_PURCHASES} purchases"
+        (1..=config.round_window).contains(&order_rounds),
+        "order_rounds must be in 1..=round_window ({})",
+        config.round_window
+    );
+    if let Some(p) = players.iter().find(|p| p.strategy.is_adaptive())
+        && order_rounds > 1
+    {
+        bail!(
+            "order_rounds > 1 commits bids before the rounds in between are seen, \
+             which a learning player (`{}`) cannot do",
+            p.id
+        );
+    }
+    ensure!(
+        identities as u64 * order_rounds <= MAX_TICKET_PURCHASES as u64,
+        "{identities} builder identities may each need {order_rounds} purchase(s) in one \
+         block, but a block carries at most {MAX_TICKET_PURCHASES}"
     );
     let supply: u128 = players
         .iter()
@@ -315,6 +337,7 @@ fn resolve(file: ExperimentFile, default_name: &str) -> Result<Experiment> {
         preset,
         config,
         players,
+        order_rounds,
     })
 }
 

@@ -28,6 +28,8 @@ pub struct Results {
     pub seed: u64,
     pub value_unit_gwei: u64,
     pub validators: u64,
+    /// Rounds one purchase bids in (standing orders when above 1).
+    pub order_rounds: u64,
     pub chain: ChainSummary,
     /// Mean revenue (burned or smoothed) per slot, value units.
     pub burn_per_slot: f64,
@@ -198,6 +200,7 @@ pub fn results(experiment: &Experiment, run: &Run, prediction: &Prediction) -> R
         seed: experiment.seed,
         value_unit_gwei: experiment.value_unit_gwei,
         validators: experiment.validators,
+        order_rounds: experiment.order_rounds,
         chain: ChainSummary {
             allocation: m.allocation.to_string(),
             payment: m.payment.name().into(),

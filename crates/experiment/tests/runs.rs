@@ -169,3 +169,63 @@ builders:
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
 }
+
+/// Standing orders change how bids reach the chain, not the bids: with values drawn per
+/// round, a random player and a steady one, every round records the same tickets,
+/// payments, winner and revenue whether each purchase covers one round or four.
+#[test]
+fn standing_orders_give_the_same_rounds_as_one_purchase_per_round() {
+    let yaml = |order_rounds: u64| {
+        format!(
+            "
+slots: 120
+bls: false
+order_rounds: {order_rounds}
+builders:
+  - {{id: steady, value: 4}}
+  - {{id: drawn, value: {{uniform: {{low: 1, high: 5}}}}}}
+  - {{id: noisy, value: 2, strategy: {{kind: random, low: 0.2, high: 0.8}}}}
+"
+        )
+    };
+    let run = |order_rounds: u64| {
+        let e = Experiment::from_yaml(&yaml(order_rounds), "standing").unwrap();
+        assert_eq!(e.order_rounds, order_rounds);
+        let outcome = run_fast(e, FastOptions::default()).unwrap();
+        assert!(outcome.results.identity_holds);
+        assert_eq!(outcome.results.balances_reconcile, Some(true));
+        outcome.run.rounds
+    };
+    let one_by_one = run(1);
+    assert_eq!(one_by_one.len(), 120);
+    assert!(one_by_one.iter().all(|r| r.tickets.iter().any(|t| *t > 0)));
+    assert_eq!(run(4), one_by_one);
+}
+
+/// Standing orders are refused where they cannot mean what they say.
+#[test]
+fn standing_orders_are_checked_when_loading() {
+    let load = |extra: &str| {
+        Experiment::from_yaml(
+            &format!(
+                "slots: 10\nbls: false\n{extra}\nbuilders: [{{value: 1}}, {{value: 2, strategy: best-response}}]"
+            ),
+            "t",
+        )
+    };
+    assert!(load("order_rounds: 1").is_ok());
+    let learning = load("order_rounds: 2").unwrap_err();
+    assert!(
+        format!("{learning:#}").contains("learning player"),
+        "{learning:#}"
+    );
+    let steady = |k: u64| {
+        Experiment::from_yaml(
+            &format!("slots: 10\nbls: false\norder_rounds: {k}\nbuilders: [{{value: 1}}]"),
+            "t",
+        )
+    };
+    assert!(steady(8).is_ok());
+    assert!(steady(0).is_err());
+    assert!(steady(9).is_err(), "longer than the round window");
+}

@@ -23,9 +23,9 @@ pub enum GossipKind {
 // `etn_types::constants` (checked against maximal values in the tests). A topic's
 // decompressed payload may be no larger, so nothing decodable is refused and nothing
 // larger is ever decompressed.
-pub(crate) const MAX_SIGNED_BEACON_BLOCK: usize = 1_198_584;
+pub(crate) const MAX_SIGNED_BEACON_BLOCK: usize = 1_199_608;
 pub(crate) const MAX_ATTESTATION: usize = 485;
-pub(crate) const MAX_SIGNED_BUY_TICKETS: usize = 136;
+pub(crate) const MAX_SIGNED_BUY_TICKETS: usize = 144;
 pub(crate) const MAX_SIGNED_SELL_TICKETS: usize = 128;
 pub(crate) const MAX_SIGNED_EXECUTION_PAYLOAD: usize = 1_049_728;
 pub(crate) const MAX_ATTESTER_SLASHING: usize = 33_232;

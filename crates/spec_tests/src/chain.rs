@@ -210,6 +210,7 @@ impl Chain {
                 target_slot,
                 tickets,
                 max_price: u64::MAX,
+                rounds: 1,
             },
             inclusion_slot,
         )

@@ -97,6 +97,10 @@ pub enum StateError {
     BadNonce { expected: u64, got: u64 },
     #[error("ticket amount must be at least one")]
     ZeroTickets,
+    #[error(
+        "a purchase bids in {rounds} rounds: at least one with the round lifetime, exactly one with the pool lifetime"
+    )]
+    InvalidRounds { rounds: u64 },
     #[error("ticket amount overflows")]
     AmountOverflow,
     #[error("ticket price {price} is above the buyer's limit {limit}")]

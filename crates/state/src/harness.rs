@@ -105,6 +105,7 @@ impl Harness {
             target_slot,
             tickets,
             max_price: u64::MAX,
+            rounds: 1,
         };
         if self.signed {
             sign_buy_tickets(

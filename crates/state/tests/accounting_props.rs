@@ -148,6 +148,7 @@ fn to_op(
                 target_slot: target,
                 tickets: *tickets,
                 max_price: *max_price,
+                rounds: 1,
             };
             (
                 Some(SignedBuyTickets {

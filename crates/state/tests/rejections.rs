@@ -105,6 +105,7 @@ fn good_op(h: &Harness) -> BuyTickets {
         target_slot: open_target(h),
         tickets: 10,
         max_price: 1,
+        rounds: 1,
     }
 }
 

@@ -58,6 +58,7 @@ fn buy() -> SignedBuyTickets {
             target_slot: 40,
             tickets: 17,
             max_price: 9,
+            rounds: 1,
         },
         signature: Bytes96([7; 96]),
     }

@@ -201,6 +201,7 @@ impl FastChain {
                 target_slot: order.target_slot,
                 tickets: order.tickets,
                 max_price: u64::MAX,
+                rounds: order.rounds,
             };
             nonces[index] += 1;
             if let Some(keys) = &self.keys {

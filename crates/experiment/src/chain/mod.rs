@@ -71,6 +71,8 @@ pub struct BuyOrder {
     pub builder: BuilderIndex,
     pub target_slot: Slot,
     pub tickets: u64,
+    /// Consecutive rounds from `target_slot` that the order bids `tickets` in.
+    pub rounds: u64,
 }
 
 /// What the chain recorded for one slot.

@@ -63,6 +63,14 @@ pub fn render(r: &Results, plot_text: bool) -> String {
         c.round_window,
         c.slots_per_epoch
     );
+    if r.order_rounds > 1 {
+        let _ = writeln!(
+            s,
+            "**Orders** each purchase stands in up to {} consecutive rounds (a run of equal \
+             bids is signed once), so blocks carry fewer purchases; the bids are the same.\n",
+            r.order_rounds
+        );
+    }
 
     let _ = writeln!(s, "## Measured vs predicted\n");
     let _ = writeln!(

@@ -192,6 +192,17 @@ impl<S: ChainStore> Chain<S> {
     /// Judges a gossiped ticket purchase against the head state's registry.
     pub fn gossip_purchase(&mut self, op: &SignedBuyTickets, now_ms: u64) -> Verdict {
         let m = &op.message;
+        let config = &self.genesis_state.config;
+        let max_rounds = match TicketLifetime::from_code(config.ticket_lifetime) {
+            Ok(TicketLifetime::Round) => config.round_window,
+            _ => 1,
+        };
+        if !(1..=max_rounds).contains(&m.rounds) {
+            return Verdict::reject(format!(
+                "a purchase standing in {} rounds can never be included (1..={max_rounds})",
+                m.rounds
+            ));
+        }
         let verdict = self.check_builder_op(
             m.builder_index,
             m.nonce,

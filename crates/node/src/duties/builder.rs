@@ -158,6 +158,7 @@ impl Builders {
                     tickets,
                     // Tolerate one slot of EIP-1559 movement.
                     max_price: price.saturating_add(price / 4 + 1),
+                    rounds: 1,
                 };
                 let Some(key) = self.keys.get(identity) else {
                     continue;

@@ -351,6 +351,7 @@ fn operations(ctx: &mut Ctx) -> Result<()> {
             target_slot: 10,
             tickets: 7,
             max_price: 1,
+            rounds: 1,
         });
         let mut post = pre.clone();
         post.builders[1].balance = 999_993;
@@ -398,6 +399,7 @@ fn operations(ctx: &mut Ctx) -> Result<()> {
             target_slot: 12,
             tickets: 4,
             max_price: 3,
+            rounds: 1,
         });
         let mut post = pre.clone();
         post.builders[1].balance = 999_976;
@@ -435,6 +437,7 @@ fn operations(ctx: &mut Ctx) -> Result<()> {
             target_slot: 3,
             tickets: 25,
             max_price: u64::MAX,
+            rounds: 1,
         });
         let mut post = pre.clone();
         post.builders[2].balance = 999_975;
@@ -479,6 +482,7 @@ fn operations(ctx: &mut Ctx) -> Result<()> {
             target_slot: 11,
             tickets: 40,
             max_price: 1,
+            rounds: 1,
         });
         let mut post = pre.clone();
         post.builders[3].balance = 0;

@@ -136,6 +136,7 @@ fn buy_msg(builder: u64, nonce: u64, target: Slot, tickets: u64) -> BuyTickets {
         target_slot: target,
         tickets,
         max_price: u64::MAX,
+        rounds: 1,
     }
 }
 
@@ -456,6 +457,87 @@ fn buy_tickets(ctx: &mut Ctx) -> Result<()> {
         )?;
     }
 
+    // Standing orders: one purchase bidding in several consecutive rounds.
+    let rounds = |m: BuyTickets, rounds: u64| BuyTickets { rounds, ..m };
+    ok(
+        ctx,
+        "rounds_whole_window",
+        "one purchase bids 2 tickets in each of the 8 open rounds [10, 17]: it joins builder 2's bid in round 10 and opens bids in the seven others",
+        &pre,
+        rounds(buy_msg(2, nonce(2), 10, 2), 8),
+    )?;
+    ok(
+        ctx,
+        "rounds_into_existing_and_new_bids",
+        "three rounds from 11: builder 0 opens bids in 11 and 13 and adds to its bid in 12",
+        &pre,
+        rounds(buy_msg(0, nonce(0), 11, 4), 3),
+    )?;
+    bad(
+        ctx,
+        "rounds_zero",
+        "a purchase that bids in no round",
+        &pre,
+        rounds(buy_msg(1, nonce(1), 10, 1), 0),
+        "InvalidRounds",
+    )?;
+    bad(
+        ctx,
+        "rounds_past_window",
+        "two rounds from the last open one: the second lies beyond the window",
+        &pre,
+        rounds(buy_msg(1, nonce(1), 17, 1), 2),
+        "OutsideWindow",
+    )?;
+    bad(
+        ctx,
+        "rounds_last_target_overflows",
+        "target_slot + rounds - 1 exceeds 2**64 - 1",
+        &pre,
+        rounds(buy_msg(1, nonce(1), 10, 1), u64::MAX),
+        "AmountOverflow",
+    )?;
+    bad(
+        ctx,
+        "rounds_total_cost_overflows",
+        "tickets * price fits but times rounds does not",
+        &pre,
+        rounds(buy_msg(1, nonce(1), 10, u64::MAX / 2 + 1), 2),
+        "AmountOverflow",
+    )?;
+    {
+        let mut p = pre.clone();
+        p.builders[1].balance = 30;
+        ok(
+            ctx,
+            "rounds_balance_exactly_total",
+            "three rounds of 10 tickets at price 1 spend the whole balance of 30",
+            &p,
+            rounds(buy_msg(1, nonce(1), 11, 10), 3),
+        )?;
+        bad(
+            ctx,
+            "rounds_insufficient_balance",
+            "each round is affordable, all three together are not",
+            &p,
+            rounds(buy_msg(1, nonce(1), 11, 11), 3),
+            "InsufficientBalance",
+        )?;
+    }
+    {
+        let mut p = pre.clone();
+        let i = round_index(12);
+        p.ticket_rounds[i].bids[0].paid = u64::MAX;
+        bad(
+            ctx,
+            "rounds_overflow_in_a_later_round",
+            "round 11 takes the bid, round 12's escrow would overflow: nothing is applied",
+            &p,
+            rounds(buy_msg(0, nonce(0), 11, 1), 2),
+            "AmountOverflow",
+        )?;
+    }
+
     // Pool lifetime at slot 5: builders 0, 1, 2 hold pooled tickets (some were drawn).
     for (name, payment, destination) in [
         (
@@ -510,6 +592,17 @@ fn buy_tickets(ctx: &mut Ctx) -> Result<()> {
             &pre,
             buy_msg(3, nonce(3), 4, 2),
             "OutsideWindow",
+        )?;
+        bad(
+            ctx,
+            &format!("pool_{name}_two_rounds"),
+            "a pool purchase must name exactly one round (the pool has no rounds to stand in)",
+            &pre,
+            BuyTickets {
+                rounds: 2,
+                ..buy_msg(3, nonce(3), 9, 2)
+            },
+            "InvalidRounds",
         )?;
         bad(
             ctx,

@@ -141,7 +141,7 @@ sample_struct! {
     }
     Attestation { aggregation_bits, data, signature }
     AttesterSlashing { attestation_1, attestation_2 }
-    BuyTickets { builder_index, nonce, target_slot, tickets, max_price }
+    BuyTickets { builder_index, nonce, target_slot, tickets, max_price, rounds }
     SignedBuyTickets { message, signature }
     SellTickets { builder_index, nonce, tickets, min_price }
     SignedSellTickets { message, signature }

@@ -50,6 +50,13 @@ pub fn process_buy_tickets(
     if op.tickets == 0 {
         return Err(StateError::ZeroTickets);
     }
+    let rounds_allowed = match mechanism.lifetime {
+        TicketLifetime::Round => op.rounds >= 1,
+        TicketLifetime::Pool => op.rounds == 1,
+    };
+    if !rounds_allowed {
+        return Err(StateError::InvalidRounds { rounds: op.rounds });
+    }
     let price = state.ticket_price;
     if price > op.max_price {
         return Err(StateError::PriceAboveLimit {
@@ -57,56 +64,76 @@ pub fn process_buy_tickets(
             limit: op.max_price,
         });
     }
+    // What one round's bid costs, and what the whole order costs now.
     let cost = op
         .tickets
         .checked_mul(price)
         .ok_or(StateError::AmountOverflow)?;
+    let total_cost = cost
+        .checked_mul(op.rounds)
+        .ok_or(StateError::AmountOverflow)?;
+    let total_tickets = op
+        .tickets
+        .checked_mul(op.rounds)
+        .ok_or(StateError::AmountOverflow)?;
     let (earliest, latest) = purchase_window(state, mechanism.lifetime);
-    if op.target_slot < earliest || op.target_slot > latest {
-        return Err(StateError::OutsideWindow {
-            target: op.target_slot,
-            earliest,
-            latest,
-        });
+    let last_target = op
+        .target_slot
+        .checked_add(op.rounds - 1)
+        .ok_or(StateError::AmountOverflow)?;
+    for target in [op.target_slot, last_target] {
+        if target < earliest || target > latest {
+            return Err(StateError::OutsideWindow {
+                target,
+                earliest,
+                latest,
+            });
+        }
     }
-    if builder.balance < cost {
+    if builder.balance < total_cost {
         return Err(StateError::InsufficientBalance {
-            needed: cost,
+            needed: total_cost,
             available: builder.balance,
         });
     }
-    // Where the tickets go, checked before any write.
-    let round_index = (op.target_slot % TICKET_ROUND_SLOTS as u64) as usize;
-    let bid_position = match mechanism.lifetime {
+    // Where the tickets go, checked before any write: each round's ring entry and the
+    // builder's place among its bids (the rounds are distinct entries, as the window is
+    // no longer than the ring).
+    let bid_positions = match mechanism.lifetime {
         TicketLifetime::Round => {
-            let round = &state.ticket_rounds[round_index];
-            if !round.bids.is_empty() && round.slot != op.target_slot {
-                return Err(StateError::MalformedState(
-                    "round ring entry holds another slot",
-                ));
-            }
-            let position = round
-                .bids
-                .binary_search_by_key(&op.builder_index, |b| b.builder_index);
-            match position {
-                Ok(i) => {
-                    let bid = &round.bids[i];
-                    add(bid.tickets, op.tickets, "bid tickets")
-                        .map_err(|_| StateError::AmountOverflow)?;
-                    add(bid.paid, cost, "bid payment").map_err(|_| StateError::AmountOverflow)?;
+            let mut positions = Vec::with_capacity(op.rounds as usize);
+            for target in op.target_slot..=last_target {
+                let round = &state.ticket_rounds[round_index(target)];
+                if !round.bids.is_empty() && round.slot != target {
+                    return Err(StateError::MalformedState(
+                        "round ring entry holds another slot",
+                    ));
                 }
-                Err(_) if round.bids.len() >= MAX_BIDS_PER_ROUND => {
-                    return Err(StateError::RoundFull(op.target_slot));
+                let position = round
+                    .bids
+                    .binary_search_by_key(&op.builder_index, |b| b.builder_index);
+                match position {
+                    Ok(i) => {
+                        let bid = &round.bids[i];
+                        add(bid.tickets, op.tickets, "bid tickets")
+                            .map_err(|_| StateError::AmountOverflow)?;
+                        add(bid.paid, cost, "bid payment")
+                            .map_err(|_| StateError::AmountOverflow)?;
+                    }
+                    Err(_) if round.bids.len() >= MAX_BIDS_PER_ROUND => {
+                        return Err(StateError::RoundFull(target));
+                    }
+                    Err(_) => {}
                 }
-                Err(_) => {}
+                positions.push((target, position));
             }
-            Some(position)
+            positions
         }
         TicketLifetime::Pool => {
             add(builder.pool_tickets, op.tickets, "pool tickets")
                 .map_err(|_| StateError::AmountOverflow)?;
             add(builder.pool_paid, cost, "pool cost").map_err(|_| StateError::AmountOverflow)?;
-            None
+            Vec::new()
         }
     };
     // Destination totals must have room too (all-pay pool collects at purchase).
@@ -127,35 +154,35 @@ pub fn process_buy_tickets(
 
     // ---- all checks passed: apply ----
     let builder = &mut state.builders[op.builder_index as usize];
-    builder.balance -= cost;
+    builder.balance -= total_cost;
     builder.nonce = next_nonce;
-    match (mechanism.lifetime, bid_position) {
-        (TicketLifetime::Round, Some(position)) => {
-            let round = &mut state.ticket_rounds[round_index];
-            round.slot = op.target_slot;
-            match position {
-                Ok(i) => {
-                    let bid = &mut round.bids[i];
-                    bid.tickets += op.tickets;
-                    bid.paid += cost;
-                }
-                Err(i) => {
-                    let mut bids: Vec<TicketBid> = round.bids.to_vec();
-                    bids.insert(
-                        i,
-                        TicketBid {
-                            builder_index: op.builder_index,
-                            tickets: op.tickets,
-                            paid: cost,
-                        },
-                    );
-                    round.bids = bids
-                        .try_into()
-                        .map_err(|_| StateError::RoundFull(op.target_slot))?;
+    match mechanism.lifetime {
+        TicketLifetime::Round => {
+            for (target, position) in bid_positions {
+                let round = &mut state.ticket_rounds[round_index(target)];
+                round.slot = target;
+                match position {
+                    Ok(i) => {
+                        let bid = &mut round.bids[i];
+                        bid.tickets += op.tickets;
+                        bid.paid += cost;
+                    }
+                    Err(i) => {
+                        let mut bids: Vec<TicketBid> = round.bids.to_vec();
+                        bids.insert(
+                            i,
+                            TicketBid {
+                                builder_index: op.builder_index,
+                                tickets: op.tickets,
+                                paid: cost,
+                            },
+                        );
+                        round.bids = bids.try_into().map_err(|_| StateError::RoundFull(target))?;
+                    }
                 }
             }
         }
-        _ => {
+        TicketLifetime::Pool => {
             builder.pool_tickets += op.tickets;
             builder.pool_paid += cost;
             if mechanism.payment == PaymentRule::AllPay {
@@ -164,9 +191,14 @@ pub fn process_buy_tickets(
         }
     }
     let acc = &mut state.accounting;
-    acc.tickets_sold = acc.tickets_sold.saturating_add(op.tickets);
-    acc.tickets_sold_in_slot = acc.tickets_sold_in_slot.saturating_add(op.tickets);
+    acc.tickets_sold = acc.tickets_sold.saturating_add(total_tickets);
+    acc.tickets_sold_in_slot = acc.tickets_sold_in_slot.saturating_add(total_tickets);
     Ok(())
+}
+
+/// The ring entry of the round for `target`.
+fn round_index(target: Slot) -> usize {
+    (target % TICKET_ROUND_SLOTS as u64) as usize
 }
 
 fn check_destination_room(

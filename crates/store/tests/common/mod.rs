@@ -110,6 +110,7 @@ pub fn block(seed: u64, slot: u64, attestations: usize, purchases: usize) -> Sig
                 target_slot: slot + 4,
                 tickets: 1 + rng.below(100),
                 max_price: 1 + rng.below(10),
+                rounds: 1,
             },
             signature: rng.bytes96(),
         });

@@ -79,6 +79,10 @@ pub struct BuyTickets {
     pub tickets: u64,
     /// Highest price per ticket the builder accepts (protects against price moves).
     pub max_price: Gwei,
+    /// Round lifetime: how many consecutive rounds, from `target_slot` on, the purchase
+    /// bids `tickets` in (a standing order: one signature for a steady bid). Pool
+    /// lifetime: always 1.
+    pub rounds: u64,
 }
 
 #[derive(

@@ -127,13 +127,13 @@ pub fn run(
             let batch = target..=(target + order_rounds - 1).min(last);
             let batch_len = batch.clone().count() as u64;
             let mut planned: Vec<Vec<u64>> = vec![Vec::new(); owners.len()];
+            let price = open.ticket_price.max(1);
             for round_target in batch {
                 let values: Vec<f64> = value_rngs
                     .iter_mut()
                     .zip(&experiment.players)
                     .map(|(rng, p)| p.value.draw(rng))
                     .collect();
-                let price = open.ticket_price.max(1);
                 for (i, (strategy, player)) in
                     strategies.iter_mut().zip(&experiment.players).enumerate()
                 {

@@ -90,7 +90,6 @@ pub struct SignatureVerifier<'a> {
     queued: Vec<SignatureSet<'a>>,
     kinds: Vec<SignedObject>,
     trusted: Option<&'a VerifiedSignatures>,
-    skipped: usize,
 }
 
 impl<'a> SignatureVerifier<'a> {
@@ -101,7 +100,6 @@ impl<'a> SignatureVerifier<'a> {
             queued: Vec::new(),
             kinds: Vec::new(),
             trusted: None,
-            skipped: 0,
         }
     }
 
@@ -109,11 +107,6 @@ impl<'a> SignatureVerifier<'a> {
     pub fn trusting(mut self, verified: &'a VerifiedSignatures) -> Self {
         self.trusted = Some(verified);
         self
-    }
-
-    /// How many signatures were skipped because the caller had verified them.
-    pub fn skipped(&self) -> usize {
-        self.skipped
     }
 
     pub fn strategy(&self) -> SignatureStrategy {
@@ -148,7 +141,6 @@ impl<'a> SignatureVerifier<'a> {
             message()?,
         );
         if self.trusted.is_some_and(|verified| verified.contains(&set)) {
-            self.skipped += 1;
             return Ok(());
         }
         match self.strategy {

@@ -10,6 +10,7 @@ use super::{Chain, ChainError, ImportOutcome, attesting_indices};
 use etn_crypto::{PublicKey, Signature, SignatureSet};
 use etn_state::accessors::{compute_epoch_at_slot, get_assigned_builder};
 use etn_state::block::slashings::process_attester_slashing;
+use etn_state::block::tickets::max_purchase_rounds;
 use etn_state::signatures::{SignatureVerifier, signing_root};
 use etn_state::{SignatureStrategy, StateError};
 use etn_store::ChainStore;
@@ -193,10 +194,8 @@ impl<S: ChainStore> Chain<S> {
     pub fn gossip_purchase(&mut self, op: &SignedBuyTickets, now_ms: u64) -> Verdict {
         let m = &op.message;
         let config = &self.genesis_state.config;
-        let max_rounds = match TicketLifetime::from_code(config.ticket_lifetime) {
-            Ok(TicketLifetime::Round) => config.round_window,
-            _ => 1,
-        };
+        let max_rounds = TicketLifetime::from_code(config.ticket_lifetime)
+            .map_or(1, |lifetime| max_purchase_rounds(config, lifetime));
         if !(1..=max_rounds).contains(&m.rounds) {
             return Verdict::reject(format!(
                 "a purchase standing in {} rounds can never be included (1..={max_rounds})",

@@ -29,6 +29,16 @@ pub fn purchase_window(state: &BeaconState, lifetime: TicketLifetime) -> (Slot, 
     }
 }
 
+/// The most rounds one purchase may stand in: a round-lifetime purchase may bid in every
+/// open round at once, a pool purchase names no round and always says 1. Gossip uses it to
+/// reject purchases that no block could ever include.
+pub fn max_purchase_rounds(config: &ChainConfig, lifetime: TicketLifetime) -> u64 {
+    match lifetime {
+        TicketLifetime::Round => config.round_window,
+        TicketLifetime::Pool => 1,
+    }
+}
+
 pub fn process_buy_tickets(
     state: &mut BeaconState,
     signed: &SignedBuyTickets,
@@ -50,6 +60,8 @@ pub fn process_buy_tickets(
     if op.tickets == 0 {
         return Err(StateError::ZeroTickets);
     }
+    // More rounds than the window holds are an `OutsideWindow` below, naming the first
+    // round that falls outside.
     let rounds_allowed = match mechanism.lifetime {
         TicketLifetime::Round => op.rounds >= 1,
         TicketLifetime::Pool => op.rounds == 1,
